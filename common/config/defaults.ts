@@ -1,0 +1,39 @@
+import type { OutlierPolicy, ProtocolLimits, RetryPolicy, TimeoutPolicy, TrafficPolicy } from './types.js';
+
+/** Defaults a production mesh user would expect when a field is left out. */
+export const defaultTimeouts: TimeoutPolicy = { connectMs: 1000, requestMs: 15_000, perTryMs: 0, idleMs: 300_000 };
+
+export const defaultRetries: RetryPolicy = {
+  attempts: 2,
+  on: ['connect-failure', 'reset', 'gateway-error'],
+  statusCodes: [],
+  grpcStatusCodes: ['UNAVAILABLE'],
+  backoff: { baseMs: 25, maxMs: 250 },
+  budget: { ratio: 0.2, minPerSecond: 10, windowMs: 10_000 },
+  retryNonIdempotent: false,
+  maxBodyBytes: 64 * 1024,
+};
+
+export const defaultOutlier: OutlierPolicy = {
+  consecutiveFailures: 5,
+  baseEjectionMs: 30_000,
+  maxEjectionMs: 300_000,
+  maxEjectionPercent: 50,
+};
+
+export const defaultTrafficPolicy: TrafficPolicy = {
+  loadBalancer: { algorithm: 'p2c-ewma' },
+  timeouts: defaultTimeouts,
+  retries: defaultRetries,
+  outlierDetection: defaultOutlier,
+  connectionLimits: { maxConnections: 0, maxPendingRequests: 0, maxRequests: 0 },
+};
+
+export const defaultLimits: ProtocolLimits = {
+  maxHeaderBytes: 16 * 1024,
+  maxRequestBodyBytes: 0,
+  headersTimeoutMs: 10_000,
+  drainMs: 5_000,
+};
+
+export const defaultPorts = { outbound: 15001, inbound: 15006, admin: 15000 } as const;
