@@ -3,3 +3,4 @@ export { parseProxyConfig, trafficPolicy, retries as parseRetryPolicy } from './
 export { parseDuration, formatDuration } from './duration.js';
 export * from './defaults.js';
 export { Reader } from './reader.js';
+export { toDocument, trafficPolicyDocument } from './document.js';

@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { toDocument, trafficPolicyDocument } from './document.js';
+import { parseProxyConfig, trafficPolicy } from './parse.js';
+import { Reader } from './reader.js';
+
+const full = parseProxyConfig(parseYaml(readFileSync(new URL('./testdata/full.yaml', import.meta.url), 'utf8')));
+
+describe('toDocument', () => {
+  it('round-trips a config that uses every field through JSON and the validator unchanged', () => {
+    const wire = JSON.parse(JSON.stringify(toDocument(full)));
+    expect(parseProxyConfig(wire)).toEqual(full);
+  });
+
+  it('keeps a cookie hash key with its ttl', () => {
+    const policy = { ...full.services[0]!.policy, loadBalancer: { algorithm: 'consistent-hash' as const, hashOn: { cookie: { name: 'sid', ttlMs: 60_000 } } } };
+    expect(trafficPolicy(Reader.root(JSON.parse(JSON.stringify(trafficPolicyDocument(policy)))))).toEqual(policy);
+  });
+});
