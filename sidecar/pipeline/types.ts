@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Endpoint, Protocol, Route, Service } from '../../common/config/types.js';
+import type { TraceContext } from '../tracing/context.js';
 
 /** Header names are lowercase; hop-by-hop headers and HTTP/2 pseudo-headers are never in here. */
 export type Headers = Record<string, string | string[]>;
@@ -74,6 +75,8 @@ export interface RequestContext {
   deadline?: number;
   /** What happened, for metrics and access logs. */
   stats: RequestStats;
+  /** Set by the tracing layer: request id and this hop's span, for access logs and span export. */
+  trace?: TraceContext;
 }
 
 export interface RequestStats {

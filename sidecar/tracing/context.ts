@@ -1,0 +1,73 @@
+/** The trace state of one request at this hop, as the tracing layer records it on the RequestContext. */
+import { randomFillSync, randomUUID } from 'node:crypto';
+
+/** Header formats a trace can travel in; a request is forwarded in the formats it came in, plus W3C. */
+export type TraceFormat = 'w3c' | 'b3-single' | 'b3-multi';
+
+/** What the previous hop sent, after strict validation. */
+export interface IncomingTrace {
+  /** 32 lowercase hex digits, or 16 when a B3 caller uses 64-bit trace ids. */
+  traceId: string;
+  /** The caller's span: the parent of this hop's span. */
+  spanId: string;
+  /** The caller's sampling decision; undefined when it left the decision to us. */
+  sampled?: boolean;
+  debug: boolean;
+  /** W3C tracestate, passed on unchanged (weft adds no vendor entry). */
+  tracestate?: string;
+}
+
+/** This hop's span. */
+export interface SpanContext {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  sampled: boolean;
+  debug: boolean;
+  tracestate?: string;
+}
+
+export interface TraceContext {
+  /** The x-request-id this request carries (kept from the caller or created here). */
+  readonly requestId: string;
+  readonly span: SpanContext;
+  /** Formats the request arrived with; 'w3c' is always emitted. */
+  readonly formats: ReadonlySet<TraceFormat>;
+}
+
+/** Lowercase hex of `n` random bytes; never all zeros (zero ids are invalid in W3C and B3). */
+export function randomHex(n: number): string {
+  for (;;) {
+    const hex = takeRandom(n).toString('hex');
+    if (!/^0+$/.test(hex)) return hex;
+  }
+}
+
+export const newTraceId = (): string => randomHex(16);
+export const newSpanId = (): string => randomHex(8);
+export const newRequestId = (): string => randomUUID();
+
+// Ids are needed on every request; one randomFillSync per 4 KiB is far cheaper than one per id.
+const pool = Buffer.alloc(4096);
+let poolOffset = pool.length;
+
+function takeRandom(n: number): Buffer {
+  if (poolOffset + n > pool.length) {
+    randomFillSync(pool);
+    poolOffset = 0;
+  }
+  const out = pool.subarray(poolOffset, poolOffset + n);
+  poolOffset += n;
+  return out;
+}
+
+/** True for a string of exactly `len` lowercase hex digits that are not all zero. */
+export function isHexId(s: string, len: number): boolean {
+  return s.length === len && /^[0-9a-f]+$/.test(s) && !/^0+$/.test(s);
+}
+
+/** A single header value; undefined when absent, or when repeated with differing values (ambiguous). */
+export function single(v: string | string[] | undefined): string | undefined {
+  if (v === undefined || typeof v === 'string') return v;
+  return v.every((x) => x === v[0]) ? v[0] : undefined;
+}

@@ -1,0 +1,49 @@
+/** Reads the incoming trace headers (W3C first, then B3 single, then B3 multi) and writes this hop's. */
+import type { Headers } from '../pipeline/types.js';
+import { b3HeaderNames, b3MultiHeaders, formatB3Single, isFullTrace, parseB3Multi, parseB3Single } from './b3.js';
+import { newRequestId, newSpanId, newTraceId, single, type SpanContext, type TraceContext, type TraceFormat } from './context.js';
+import { formatTraceparent, parseW3C } from './w3c.js';
+
+export interface SamplingOptions {
+  /** Share of new traces (no incoming decision) that are sampled, 0..1. */
+  samplingRate: number;
+  /** Uniform [0, 1); injected so tests can pin the sampling decision. */
+  random: () => number;
+}
+
+// Correlation ids are echoed into logs and responses: accept only a bounded run of visible ASCII.
+const requestIdPattern = /^[\x21-\x7e]{1,200}$/;
+
+/**
+ * This hop's trace: the caller's trace continued with a new span id (parent = the caller's span),
+ * or a new trace when no valid one arrived. Never throws on bad input.
+ */
+export function continueTrace(headers: Headers, sampling: SamplingOptions): TraceContext {
+  const formats = new Set<TraceFormat>(['w3c']);
+  const b3Single = parseB3Single(headers);
+  const b3Multi = parseB3Multi(headers);
+  if (b3Single) formats.add('b3-single');
+  if (b3Multi) formats.add('b3-multi');
+  const incoming = parseW3C(headers) ?? (isFullTrace(b3Single) ? b3Single : undefined) ?? (isFullTrace(b3Multi) ? b3Multi : undefined);
+  const decision = incoming ?? b3Single ?? b3Multi;
+  const debug = decision?.debug ?? false;
+  const sampled = debug || (decision?.sampled ?? sampling.random() < sampling.samplingRate);
+  const span: SpanContext = incoming
+    ? { traceId: incoming.traceId, spanId: newSpanId(), parentSpanId: incoming.spanId, sampled, debug, tracestate: incoming.tracestate }
+    : { traceId: newTraceId(), spanId: newSpanId(), sampled, debug };
+  const given = single(headers['x-request-id']);
+  const requestId = given !== undefined && requestIdPattern.test(given) ? given : newRequestId();
+  return { requestId, span, formats };
+}
+
+/** A copy of `headers` with every incoming trace header replaced by this hop's. */
+export function withTraceHeaders(headers: Headers, trace: TraceContext): Headers {
+  const out: Headers = { ...headers };
+  for (const name of ['traceparent', 'tracestate', ...b3HeaderNames]) delete out[name];
+  out['x-request-id'] = trace.requestId;
+  out.traceparent = formatTraceparent(trace.span);
+  if (trace.span.tracestate) out.tracestate = trace.span.tracestate;
+  if (trace.formats.has('b3-single')) out.b3 = formatB3Single(trace.span);
+  if (trace.formats.has('b3-multi')) Object.assign(out, b3MultiHeaders(trace.span));
+  return out;
+}
