@@ -14,10 +14,11 @@ export interface Destination {
   route: string;
 }
 
+/** Outbound requests without a target went to a destination unknown to the config: `passthrough`. */
 export function destinationOf(ctx: RequestContext): Destination {
   const t = ctx.target;
   return {
-    service: t?.service.name ?? PASSTHROUGH,
+    service: t?.service.name ?? (ctx.direction === 'outbound' ? PASSTHROUGH : ''),
     namespace: t?.service.namespace ?? '',
     workload: ctx.endpoint?.workload ?? '',
     route: t?.route?.name ?? '',

@@ -1,0 +1,80 @@
+/**
+ * Metrics layer: wraps the pipeline and, once the response body has ended (or the chain failed),
+ * counts the request, observes its duration and bytes with bounded labels read from the context
+ * (target, endpoint, stats) that the inner layers filled in.
+ */
+import { ErrorCodes } from '../../common/errors.js';
+import type { NodeIdentity } from '../../common/config/types.js';
+import type { SidecarMetrics, PeerLabel } from '../metrics.js';
+import type { Layer, RequestContext } from '../pipeline/types.js';
+import { meterRequest, meterResponse, requestBytes } from './meter.js';
+import { destinationOf, failureOf } from './outcome.js';
+
+/** The source of inbound calls is unknown until mTLS identities say who called. */
+const UNKNOWN = 'unknown';
+
+export interface RequestRecord {
+  status: number;
+  grpcStatus?: string;
+  errorCode?: string;
+  durationSeconds: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
+export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer {
+  return (next) => async (req, ctx) => {
+    const startedAt = ctx.clock.now();
+    const counted = meterRequest(req, ctx);
+    let res;
+    try {
+      res = await next(counted, ctx);
+    } catch (err) {
+      const failure = failureOf(err);
+      record(metrics, peerLabelsOf(ctx, node), {
+        status: failure.status,
+        errorCode: failure.code,
+        durationSeconds: (ctx.clock.now() - startedAt) / 1000,
+        requestBytes: requestBytes(ctx),
+        responseBytes: 0,
+      });
+      throw err;
+    }
+    const status = res.status;
+    void meterResponse(res, ctx).then((o) =>
+      record(metrics, peerLabelsOf(ctx, node), {
+        status,
+        grpcStatus: o.grpcStatus,
+        // A body cut short after the headers went out is a reset, whatever the status said; a
+        // request that succeeded on a retry is not labelled with the failure that was retried.
+        errorCode: o.error ? ErrorCodes.UPSTREAM_RESET : status >= 400 ? ctx.stats.errorCode : undefined,
+        durationSeconds: (o.endedAt - startedAt) / 1000,
+        requestBytes: requestBytes(ctx),
+        responseBytes: o.bytes,
+      }),
+    );
+    return res;
+  };
+}
+
+export function peerLabelsOf(ctx: RequestContext, node: NodeIdentity): Record<PeerLabel, string> {
+  const dest = destinationOf(ctx);
+  const outbound = ctx.direction === 'outbound';
+  return {
+    direction: ctx.direction,
+    source_workload: outbound ? node.workload : UNKNOWN,
+    source_namespace: outbound ? node.namespace : UNKNOWN,
+    destination_service: dest.service,
+    destination_namespace: outbound ? dest.namespace : node.namespace,
+    destination_workload: outbound ? dest.workload : node.workload,
+    route: dest.route,
+  };
+}
+
+function record(metrics: SidecarMetrics, peers: Record<PeerLabel, string>, r: RequestRecord): void {
+  const statusClass = `${Math.floor(r.status / 100)}xx`;
+  metrics.requests.inc({ ...peers, status_code: String(r.status), status_class: statusClass, grpc_status: r.grpcStatus ?? '', error_code: r.errorCode ?? '' });
+  metrics.requestDuration.observe({ ...peers, status_class: statusClass }, r.durationSeconds);
+  if (r.requestBytes) metrics.requestBytes.inc(peers, r.requestBytes);
+  if (r.responseBytes) metrics.responseBytes.inc(peers, r.responseBytes);
+}
