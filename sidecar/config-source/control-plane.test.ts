@@ -1,0 +1,138 @@
+import * as grpc from '@grpc/grpc-js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { configService } from '../../common/api/load.js';
+import { encodePayload } from '../../common/api/payload.js';
+import type { ConfigUpdateMessage, ProxyMessage } from '../../common/api/wire.js';
+import { toDocument, parseProxyConfig, type ProxyConfig } from '../../common/config/index.js';
+import { silentLogger } from '../../common/log.js';
+import { FakeClock } from '../../common/testing/fake-clock.js';
+import { ControlPlaneSource } from './control-plane.js';
+
+type Call = grpc.ServerDuplexStream<ProxyMessage, ConfigUpdateMessage>;
+
+/** A scripted control plane: records what sidecars say and sends what the test tells it to. */
+class FakeControlPlane {
+  readonly received: ProxyMessage[] = [];
+  readonly calls: Call[] = [];
+  private server = new grpc.Server();
+  port = 0;
+
+  async start(port = 0): Promise<void> {
+    this.server = new grpc.Server();
+    this.server.addService(configService().service, {
+      streamConfig: (call: Call) => {
+        this.calls.push(call);
+        call.on('data', (m: ProxyMessage) => this.received.push(m));
+        call.on('error', () => undefined);
+        call.on('end', () => call.end());
+      },
+    });
+    this.port = await new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+    );
+  }
+
+  send(config: unknown, version: string, nonce: string): void {
+    this.calls.at(-1)!.write({ version, nonce, ...encodePayload(JSON.stringify(config)), observedAtUnixMs: '0' });
+  }
+
+  stop(): void {
+    this.server.forceShutdown();
+  }
+
+  replies(): ProxyMessage[] {
+    return this.received.filter((m) => m.ack || m.nack);
+  }
+}
+
+const identity = { pod: 'web-1', namespace: 'default', serviceAccount: 'web', workload: 'web', labels: { app: 'web' }, podIp: '10.0.0.5' };
+const config = (version: string, port = 9080): ProxyConfig =>
+  parseProxyConfig({ version, node: { workload: 'web', namespace: 'default' }, services: [{ name: 'reviews', namespace: 'default', ports: [{ port, endpoints: [] }] }] });
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup() {
+  const cp = new FakeControlPlane();
+  await cp.start();
+  const clock = new FakeClock();
+  const source = new ControlPlaneSource({ address: `127.0.0.1:${cp.port}`, identity, clock, log: silentLogger, random: () => 0, backoff: { baseMs: 200, maxMs: 1000 } });
+  const applied: ProxyConfig[] = [];
+  source.onConfig((c) => applied.push(c));
+  cleanups.push(() => cp.stop(), () => source.stop());
+  source.start();
+  await vi.waitFor(() => expect(cp.received[0]?.hello).toBeDefined());
+  return { cp, clock, source, applied };
+}
+
+describe('ControlPlaneSource', () => {
+  it('identifies itself, validates and applies a config, ACKs it by nonce, and reports ready, version and age', async () => {
+    const { cp, clock, source, applied } = await setup();
+    expect(cp.received[0]!.hello!.identity).toMatchObject({ pod: 'web-1', namespace: 'default', labels: { app: 'web' } });
+    expect(source.ready).toBe(false);
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    await vi.waitFor(() => expect(cp.replies()).toHaveLength(1));
+    expect(cp.replies()[0]!.ack).toEqual({ nonce: 'n1', version: 'v1' });
+    expect(applied.map((c) => c.version)).toEqual(['v1']);
+    expect(source.ready).toBe(true);
+    await clock.advance(1500);
+    expect(source.status()).toMatchObject({ connected: true, version: 'v1', ageMs: 1500 });
+  });
+
+  it('NACKs an invalid config with the validator message naming the field, and keeps the previous one', async () => {
+    const { cp, source, applied } = await setup();
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    const bad = toDocument(config('v2')) as { services: { ports: { port: number }[] }[] };
+    bad.services[0]!.ports[0]!.port = 70000;
+    cp.send(bad, 'v2', 'n2');
+    await vi.waitFor(() => expect(cp.replies()).toHaveLength(2));
+    expect(cp.replies()[1]!.nack).toMatchObject({ nonce: 'n2', version: 'v2' });
+    expect(cp.replies()[1]!.nack!.error).toContain('services[0].ports[0].port');
+    expect(applied.map((c) => c.version)).toEqual(['v1']);
+    expect(source.current()?.version).toBe('v1');
+    expect(source.status().nacks).toBe(1);
+  });
+
+  it('NACKs a config the sidecar cannot apply (a listener throws)', async () => {
+    const { cp, source } = await setup();
+    source.onConfig(() => {
+      throw new Error('cannot bind 15001');
+    });
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    await vi.waitFor(() => expect(cp.replies()[0]?.nack?.error).toBe('cannot bind 15001'));
+    expect(source.ready).toBe(false);
+  });
+
+  it('ACKs a resent version it already runs without applying it again', async () => {
+    const { cp, applied } = await setup();
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    cp.send(toDocument(config('v1')), 'v1', 'n2');
+    await vi.waitFor(() => expect(cp.replies()).toHaveLength(2));
+    expect(cp.replies()[1]!.ack).toEqual({ nonce: 'n2', version: 'v1' });
+    expect(applied).toHaveLength(1);
+  });
+
+  it('keeps the last good config while the control plane is away and reconnects with growing backoff', async () => {
+    const { cp, clock, source } = await setup();
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    await vi.waitFor(() => expect(source.ready).toBe(true));
+    const port = cp.port;
+    cp.stop();
+    await vi.waitFor(() => expect(source.status().retryInMs).toBe(100));
+    expect(source.current()?.version).toBe('v1');
+    expect(source.status().connected).toBe(false);
+    await clock.advance(100);
+    await vi.waitFor(() => expect(source.status().retryInMs).toBe(200));
+    await clock.advance(200);
+    await vi.waitFor(() => expect(source.status().retryInMs).toBe(400));
+    await cp.start(port);
+    await clock.advance(400);
+    await vi.waitFor(() => expect(cp.received.filter((m) => m.hello)).toHaveLength(2));
+    expect(cp.received.at(-1)!.hello!.currentVersion).toBe('v1');
+    cp.send(toDocument(config('v2', 9090)), 'v2', 'n9');
+    await vi.waitFor(() => expect(source.current()?.version).toBe('v2'));
+    expect(source.status()).toMatchObject({ connected: true, reconnects: 3 });
+  });
+});
