@@ -5,6 +5,8 @@
 export const ErrorCodes = {
   /** A config (file or control-plane push) failed validation; the previous config stays. */
   CONFIG_INVALID: 'WEFT_CONFIG_INVALID',
+  /** The config file could not be read (missing, unreadable); the previous config stays. */
+  CONFIG_UNREADABLE: 'WEFT_CONFIG_UNREADABLE',
   /** No route or service for the request's authority, and pass-through was not possible. */
   NO_ROUTE: 'WEFT_NO_ROUTE',
   /** Every endpoint of the target is ejected, not ready, or the set is empty. */
@@ -44,6 +46,7 @@ export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
 /** The HTTP status a proxy answers with for each code, when the error ends the request. */
 const statusByCode: Record<ErrorCode, number> = {
   WEFT_CONFIG_INVALID: 500,
+  WEFT_CONFIG_UNREADABLE: 500,
   WEFT_NO_ROUTE: 404,
   WEFT_NO_HEALTHY_ENDPOINT: 503,
   WEFT_CONNECT_FAILED: 503,
