@@ -1,0 +1,61 @@
+/**
+ * Which outcomes of a try are worth retrying under a RetryPolicy's `on` list, and which requests may
+ * be retried at all. Returns a short reason (for events and logs) or undefined.
+ */
+import type { RetryPolicy } from '../../common/config/types.js';
+import { ErrorCodes, isWeftError } from '../../common/errors.js';
+import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
+
+/** gRPC status names by their numeric code (grpc/doc/statuscodes.md). */
+const grpcStatusNames = [
+  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
+  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
+  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
+];
+
+/** RFC 9110 section 9.2.2: methods whose repetition has the same effect as one request. */
+const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
+
+const connectFailures = new Set<string>([ErrorCodes.CONNECT_FAILED, ErrorCodes.CONNECT_TIMEOUT]);
+
+/** A request may be retried when its method allows it and its body can be sent again. */
+export function requestRetryable(req: ProxyRequest, policy: RetryPolicy): boolean {
+  if (!policy.retryNonIdempotent && !idempotentMethods.has(req.method.toUpperCase())) return false;
+  return req.body.empty || req.body.replayable;
+}
+
+/**
+ * A response worth retrying: a listed status class or code, or a gRPC status from a trailers-only
+ * response (grpc-status among the headers). A gRPC status in real trailers arrives after the body
+ * has started streaming to the client, too late to retry.
+ */
+export function responseRetryReason(res: ProxyResponse, policy: RetryPolicy): string | undefined {
+  const on = policy.on;
+  const s = res.status;
+  if (on.includes('5xx') && s >= 500 && s <= 599) return `status ${s}`;
+  if (on.includes('gateway-error') && (s === 502 || s === 503 || s === 504)) return `status ${s}`;
+  if (on.includes('retriable-status-codes') && policy.statusCodes.includes(s)) return `status ${s}`;
+  const grpc = grpcStatusName(res.headers['grpc-status']);
+  if (grpc && policy.grpcStatusCodes.includes(grpc)) return `grpc-status ${grpc}`;
+  return undefined;
+}
+
+/**
+ * A failed try worth retrying. Connect failures and resets count for `5xx` and `gateway-error` too
+ * (the proxy would have answered them with 502/503), and so does a per-try timeout (504).
+ */
+export function errorRetryReason(err: unknown, policy: RetryPolicy): string | undefined {
+  if (!isWeftError(err)) return undefined;
+  const on = policy.on;
+  const gatewayish = on.includes('5xx') || on.includes('gateway-error');
+  if (connectFailures.has(err.code) && (gatewayish || on.includes('connect-failure'))) return err.code;
+  if (err.code === ErrorCodes.UPSTREAM_RESET && (gatewayish || on.includes('reset'))) return err.code;
+  if (err.code === ErrorCodes.PER_TRY_TIMEOUT && gatewayish) return err.code;
+  return undefined;
+}
+
+function grpcStatusName(value: string | string[] | undefined): string | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
+  return grpcStatusNames[Number(raw)];
+}

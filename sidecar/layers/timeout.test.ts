@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../common/testing/fake-clock.js';
+import { ErrorCodes, isWeftError } from '../../common/errors.js';
+import type { Handler, RequestContext } from '../pipeline/types.js';
+import { fakeContext, fakeRequest, fakeResponse, fakeTarget } from '../testing/policy-fakes.js';
+import { perTryTimeoutLayer, requestTimeoutLayer } from './timeout.js';
+
+/** An upstream that answers after `ms` on the clock, or fails when its signal aborts first. */
+function slowUpstream(clock: FakeClock, ms: number, seen: RequestContext[] = []): Handler {
+  return async (_req, ctx) => {
+    seen.push(ctx);
+    await clock.sleep(ms, ctx.signal);
+    return fakeResponse(200);
+  };
+}
+
+describe('requestTimeoutLayer', () => {
+  it('fails with REQUEST_TIMEOUT (504) at exactly the configured fake time and aborts the try', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
+    const ctx = fakeContext(clock, fakeTarget());
+    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    await clock.advance(99);
+    expect(seen[0]?.signal.aborted).toBe(false);
+    await clock.advance(1);
+    const err = await outcome;
+    expect(isWeftError(err, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+    expect((err as { status: number }).status).toBe(504);
+    expect(seen[0]?.signal.aborted).toBe(true);
+    expect(ctx.stats.errorCode).toBe(ErrorCodes.REQUEST_TIMEOUT);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('sets the deadline for inner layers and passes a fast response through, cancelling its timer', async () => {
+    const clock = new FakeClock(500);
+    const seen: RequestContext[] = [];
+    const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 40, seen));
+    const res = handler(fakeRequest(), fakeContext(clock, fakeTarget()));
+    await clock.advance(40);
+    expect((await res).status).toBe(200);
+    expect(seen[0]?.deadline).toBe(600);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('keeps an earlier deadline set further out', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
+    const ctx = fakeContext(clock, fakeTarget());
+    ctx.deadline = 30;
+    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    await clock.advance(30);
+    expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+  });
+
+  it('does nothing when no request timeout is configured', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const ctx = fakeContext(clock, fakeTarget());
+    const res = requestTimeoutLayer({ requestMs: () => 0 })(slowUpstream(clock, 10_000, seen))(fakeRequest(), ctx);
+    await clock.advance(10_000);
+    expect((await res).status).toBe(200);
+    expect(seen[0]).toBe(ctx);
+  });
+
+  it('destroys the body of a response that arrives after the deadline', async () => {
+    const clock = new FakeClock();
+    const late = fakeResponse(200);
+    let release: () => void = () => undefined;
+    const handler = requestTimeoutLayer({ requestMs: () => 10 })(() => new Promise((resolve) => (release = () => resolve(late))));
+    const outcome = handler(fakeRequest(), fakeContext(clock, fakeTarget())).catch((e: unknown) => e);
+    await clock.advance(10);
+    expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+    release();
+    await clock.advance(0);
+    expect(late.body.destroyed).toBe(true);
+  });
+});
+
+describe('perTryTimeoutLayer', () => {
+  it('fails one try with PER_TRY_TIMEOUT and leaves the parent signal alone', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
+    const ctx = fakeContext(clock, fakeTarget());
+    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    await clock.advance(49);
+    expect(seen[0]?.signal.aborted).toBe(false);
+    await clock.advance(1);
+    const err = await outcome;
+    expect(isWeftError(err, ErrorCodes.PER_TRY_TIMEOUT)).toBe(true);
+    expect(seen[0]?.signal.aborted).toBe(true);
+    expect(ctx.signal.aborted).toBe(false);
+  });
+
+  it('passes the client going away through to the try', async () => {
+    const clock = new FakeClock();
+    const client = new AbortController();
+    const seen: RequestContext[] = [];
+    const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
+    const outcome = handler(fakeRequest(), fakeContext(clock, fakeTarget(), client.signal)).catch((e: unknown) => e);
+    await clock.advance(10);
+    client.abort(new Error('client gone'));
+    expect((await outcome as Error).message).toBe('client gone');
+    expect(seen[0]?.signal.aborted).toBe(true);
+    expect(clock.pending()).toBe(0);
+  });
+});
