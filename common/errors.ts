@@ -34,6 +34,8 @@ export const ErrorCodes = {
   BAD_REQUEST: 'WEFT_BAD_REQUEST',
   HEADERS_TOO_LARGE: 'WEFT_HEADERS_TOO_LARGE',
   BODY_TOO_LARGE: 'WEFT_BODY_TOO_LARGE',
+  /** The proxy has no config yet (it reports ready only once it has one). */
+  NOT_READY: 'WEFT_NOT_READY',
   /** The proxy is draining and takes no new requests. */
   DRAINING: 'WEFT_DRAINING',
   /** The inbound caller is not allowed by authorization policy. */
@@ -62,6 +64,7 @@ const statusByCode: Record<ErrorCode, number> = {
   WEFT_BAD_REQUEST: 400,
   WEFT_HEADERS_TOO_LARGE: 431,
   WEFT_BODY_TOO_LARGE: 413,
+  WEFT_NOT_READY: 503,
   WEFT_DRAINING: 503,
   WEFT_FORBIDDEN: 403,
   WEFT_INTERNAL: 500,

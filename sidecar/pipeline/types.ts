@@ -4,7 +4,7 @@
  * inbound.ts). A layer that ends a request throws a WeftError (common/errors.ts); the listener turns
  * that into a response with the error's status and an `x-weft-error: <code>` header.
  */
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Endpoint, Protocol, Route, Service } from '../../common/config/types.js';
@@ -39,6 +39,8 @@ export interface RequestBody {
 export interface ProxyRequest extends RequestHead {
   protocol: 'http1' | 'http2';
   body: RequestBody;
+  /** The protocol an HTTP/1.1 Upgrade asks for (e.g. "websocket"); the Upgrade header itself is hop-by-hop. */
+  upgrade?: string;
 }
 
 export interface ProxyResponse {
@@ -47,6 +49,8 @@ export interface ProxyResponse {
   body: Readable;
   /** HTTP/2 trailers (gRPC status lives here); resolves when the body ends. */
   trailers?: Promise<Headers>;
+  /** Set on a 101 answer to `upgrade`: the upstream connection, and bytes it sent after the 101. */
+  upgraded?: { socket: Duplex; head: Buffer };
 }
 
 /** Where a request is going, filled in by the routing step before the policy layers run. */

@@ -1,0 +1,44 @@
+/** Runs one request through the pipeline of the config current when it arrived, with its own context. */
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../common/clock.js';
+import type { ProtocolLimits } from '../../common/config/types.js';
+import type { Logger } from '../../common/log.js';
+import type { Handler, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
+
+/** What a listener needs from one config: the assembled pipeline and the protocol limits. */
+export interface PipelineSnapshot {
+  handler: Handler;
+  limits: ProtocolLimits;
+  /** Request bytes kept for retries and mirrors (the largest retry body bound of the config). */
+  replayLimit: number;
+}
+
+export interface FrontendOptions {
+  direction: 'inbound' | 'outbound';
+  clock: Clock;
+  log: Logger;
+  /** The current snapshot, or undefined before the first config. */
+  current(): PipelineSnapshot | undefined;
+  /** True once drain started: responses close their connections. */
+  draining(): boolean;
+}
+
+export function newContext(options: FrontendOptions, signal: AbortSignal): RequestContext {
+  return {
+    id: randomUUID(),
+    direction: options.direction,
+    clock: options.clock,
+    log: options.log,
+    signal,
+    attempt: 0,
+    stats: { retries: 0, startedAt: options.clock.now() },
+  };
+}
+
+export function runPipeline(snapshot: PipelineSnapshot, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
+  try {
+    return snapshot.handler(req, ctx);
+  } catch (err) {
+    return Promise.reject(err);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * The HTTP/1.1 side of a listener: a node:http server fed the sniffed connections. Node's llhttp
+ * parser rejects smuggling attempts (CL+TE, differing Content-Lengths, bad chunks, obs-fold, bad
+ * bytes in values) before a request exists; `clientError` answers those with a clear status.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import { ReplayableBody, emptyBody } from '../pipeline/body.js';
+import { isGrpc } from '../protocol/headers.js';
+import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
+import { errorResponse, toWeftError } from './error-response.js';
+import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
+import { addForwardedFor, declaredTooLarge, http1HasBody, http1Head } from './request-head.js';
+import type { Tracker } from './tracker.js';
+import { spliceUpgrade, writeRawError, writeRawResponse } from '../protocol/upgrade.js';
+
+export interface Http1FrontendOptions extends FrontendOptions {
+  tracker: Tracker;
+  maxHeaderBytes: number;
+  headersTimeoutMs: number;
+}
+
+export class Http1Frontend {
+  readonly server: Server;
+  /** Requests in progress per connection, so drain can close idle keep-alive connections at once. */
+  private readonly busy = new Map<Socket, number>();
+
+  constructor(private readonly options: Http1FrontendOptions) {
+    this.server = createServer({
+      maxHeaderSize: options.maxHeaderBytes,
+      headersTimeout: options.headersTimeoutMs,
+      requestTimeout: 0,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(options.headersTimeoutMs / 2))),
+    });
+    this.server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
+    this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
+  }
+
+  /** Hands a sniffed connection to the HTTP/1.1 server. */
+  accept(socket: Socket): void {
+    this.busy.set(socket, 0);
+    socket.once('close', () => this.busy.delete(socket));
+    this.server.emit('connection', socket);
+    // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
+    socket.resume();
+  }
+
+  /** Drain: idle keep-alive connections close now, busy ones after their response (Connection: close). */
+  closeIdle(): void {
+    for (const [socket, n] of this.busy) if (n === 0) socket.end();
+  }
+
+  private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const done = this.options.tracker.begin();
+    const socket = req.socket;
+    this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+    res.once('close', () => {
+      done();
+      const left = (this.busy.get(socket) ?? 1) - 1;
+      this.busy.set(socket, left);
+      if (left === 0 && this.options.draining()) socket.end();
+    });
+    if (this.options.draining()) res.setHeader('connection', 'close');
+    const abort = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
+    });
+    const grpc = isGrpc(req.headers);
+    try {
+      const snapshot = this.options.current();
+      if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
+      if (declaredTooLarge(req.headers, snapshot.limits.maxRequestBodyBytes)) {
+        throw new WeftError(ErrorCodes.BODY_TOO_LARGE, `content-length above ${snapshot.limits.maxRequestBodyBytes} bytes`);
+      }
+      const head = http1Head(req);
+      if (this.options.direction === 'inbound') addForwardedFor(head, socket.remoteAddress);
+      const body = http1HasBody(req) ? new ReplayableBody(req, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes }) : emptyBody;
+      const request: ProxyRequest = { ...head, protocol: 'http1', body };
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      this.writeResponse(res, response);
+    } catch (err) {
+      const error = toWeftError(err);
+      if (res.headersSent || res.destroyed) {
+        res.destroy();
+        return;
+      }
+      // Unread body bytes would be taken for the next request: close instead of keeping alive.
+      if (!req.complete) res.setHeader('connection', 'close');
+      const out = errorResponse(error, grpc);
+      res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+      res.end(out.body);
+    }
+  }
+
+  private writeResponse(res: ServerResponse, response: ProxyResponse): void {
+    const body = response.body;
+    if (res.destroyed) {
+      body.destroy();
+      return;
+    }
+    res.writeHead(response.status, response.headers);
+    res.once('close', () => {
+      if (!body.readableEnded) body.destroy();
+    });
+    body.once('error', () => res.destroy());
+    body.pipe(res, { end: false });
+    body.once('end', () => {
+      void (async () => {
+        const trailers = response.trailers ? await Promise.race([response.trailers, Promise.resolve(undefined)]) : undefined;
+        if (trailers && Object.keys(trailers).length > 0) res.addTrailers(trailers);
+        res.end();
+      })();
+    });
+  }
+
+  private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const done = this.options.tracker.begin();
+    socket.once('close', done);
+    const abort = new AbortController();
+    socket.once('close', () => abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection')));
+    socket.on('error', () => socket.destroy());
+    try {
+      const snapshot = this.options.current();
+      if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
+      const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
+      if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
+      else writeRawResponse(socket, response);
+    } catch (err) {
+      writeRawError(socket, errorResponse(toWeftError(err), false));
+    }
+  }
+
+  private onClientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const error =
+      err.code === 'HPE_HEADER_OVERFLOW'
+        ? new WeftError(ErrorCodes.HEADERS_TOO_LARGE, 'request headers too large')
+        : err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? new WeftError(ErrorCodes.BAD_REQUEST, 'request headers not received in time', { status: 408 })
+          : new WeftError(ErrorCodes.BAD_REQUEST, `malformed request (${err.code ?? 'parse error'})`);
+    this.options.log.debug({ code: err.code, reason: err.message }, 'rejected malformed request');
+    writeRawError(socket, errorResponse(error, false));
+  }
+}

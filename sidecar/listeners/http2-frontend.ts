@@ -1,0 +1,120 @@
+/**
+ * The HTTP/2 (h2c, gRPC) side of a listener: node:http2's core stream API, so responses control
+ * their frames (trailers-only gRPC errors, trailers after the body). Malformed frames end the
+ * session with GOAWAY; they never reach the pipeline.
+ */
+import { constants, createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import { ReplayableBody, emptyBody } from '../pipeline/body.js';
+import { isGrpc } from '../protocol/headers.js';
+import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
+import { errorResponse, toWeftError } from './error-response.js';
+import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
+import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
+import { ReplaySocket } from './replay-socket.js';
+import type { Tracker } from './tracker.js';
+
+export interface Http2FrontendOptions extends FrontendOptions {
+  tracker: Tracker;
+  maxHeaderBytes: number;
+}
+
+export class Http2Frontend {
+  readonly server: Http2Server;
+  private readonly sessions = new Set<Http2Session>();
+  private readonly remoteAddresses = new WeakMap<Http2Session, string>();
+  private accepting: string | undefined;
+
+  constructor(private readonly options: Http2FrontendOptions) {
+    this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
+    this.server.on('session', (session: Http2Session) => {
+      this.sessions.add(session);
+      if (this.accepting) this.remoteAddresses.set(session, this.accepting);
+      session.on('close', () => this.sessions.delete(session));
+      session.on('error', (err) => options.log.debug({ err }, 'http2 session error'));
+      if (options.draining()) session.close();
+    });
+    this.server.on('sessionError', (err) => options.log.debug({ err }, 'http2 session error'));
+    this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number) => void this.onStream(stream, headers, flags));
+  }
+
+  accept(socket: Socket): void {
+    // 'session' fires synchronously inside emit('connection'): that is where the address is recorded.
+    this.accepting = socket.remoteAddress;
+    this.server.emit('connection', new ReplaySocket(socket));
+    this.accepting = undefined;
+  }
+
+  /** Drain: GOAWAY on every session; streams in flight finish. */
+  closeIdle(): void {
+    for (const s of this.sessions) s.close();
+  }
+
+  private async onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number): Promise<void> {
+    const done = this.options.tracker.begin();
+    stream.once('close', done);
+    stream.on('error', () => undefined);
+    const abort = new AbortController();
+    stream.once('close', () => {
+      if (stream.rstCode !== constants.NGHTTP2_NO_ERROR || !stream.writableFinished) {
+        abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client reset the stream'));
+      }
+    });
+    const grpc = isGrpc(headers);
+    try {
+      const snapshot = this.options.current();
+      if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
+      if (declaredTooLarge(headers, snapshot.limits.maxRequestBodyBytes)) {
+        throw new WeftError(ErrorCodes.BODY_TOO_LARGE, `content-length above ${snapshot.limits.maxRequestBodyBytes} bytes`);
+      }
+      const head = http2Head(headers);
+      if (this.options.direction === 'inbound') addForwardedFor(head, stream.session && this.remoteAddresses.get(stream.session));
+      const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+      const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
+      const request: ProxyRequest = { ...head, protocol: 'http2', body };
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      writeResponse(stream, response);
+    } catch (err) {
+      if (stream.destroyed || stream.closed) return;
+      if (stream.headersSent) {
+        stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+        return;
+      }
+      const out = errorResponse(toWeftError(err), grpc);
+      if (out.trailersOnly) {
+        stream.respond({ ':status': out.status, ...out.headers }, { endStream: true });
+      } else {
+        stream.respond({ ':status': out.status, ...out.headers });
+        stream.end(out.body);
+      }
+    }
+  }
+}
+
+function writeResponse(stream: ServerHttp2Stream, response: ProxyResponse): void {
+  const body = response.body;
+  if (stream.destroyed || stream.closed) {
+    body.destroy();
+    return;
+  }
+  const headers = { ':status': response.status, ...response.headers };
+  // gRPC trailers-only: status in the one HEADERS frame, which ends the stream.
+  if (response.headers['grpc-status'] !== undefined) {
+    stream.respond(headers, { endStream: true });
+    body.resume();
+    return;
+  }
+  stream.respond(headers, { waitForTrailers: response.trailers !== undefined });
+  stream.once('wantTrailers', () => {
+    void (async () => {
+      const trailers = (await Promise.race([response.trailers, Promise.resolve(undefined)])) ?? {};
+      if (!stream.destroyed && !stream.closed) stream.sendTrailers(trailers);
+    })();
+  });
+  stream.once('close', () => {
+    if (!body.readableEnded) body.destroy();
+  });
+  body.once('error', () => stream.close(constants.NGHTTP2_INTERNAL_ERROR));
+  body.pipe(stream);
+}

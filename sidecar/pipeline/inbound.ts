@@ -1,0 +1,43 @@
+/**
+ * The inbound request path (mesh -> local app), assembled in one place. Inbound traffic goes to
+ * one of the pod's own ports, so there is no routing or balancing, only delivery.
+ */
+import type { InboundPort, ProxyConfig } from '../../common/config/types.js';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import { parseAuthority } from '../routing/authority.js';
+import { forwarder } from '../upstream/forwarder.js';
+import type { PipelineState } from './outbound.js';
+import { compose, type Handler, type Layer, type RequestHead } from './types.js';
+
+export function inboundPipeline(config: ProxyConfig, state: PipelineState): Handler {
+  const portFor = (req: RequestHead): InboundPort | undefined => inboundPortFor(config.inbound, req.authority);
+  return compose(
+    [
+      // Insertion point (observability): metrics, tracing headers and access log.
+      // Insertion point (policy): inbound rate limit, and authorization once identities exist.
+      // 1. Deliver to the local app port the caller addressed.
+      deliverToApp(portFor),
+    ],
+    // 2. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
+    forwarder({ http1: state.http1, http2: state.http2, protocolFor: (req) => portFor(req)?.protocol }),
+  );
+}
+
+function deliverToApp(portFor: (req: RequestHead) => InboundPort | undefined): Layer {
+  return (next) => async (req, ctx) => {
+    const port = portFor(req);
+    if (!port) throw new WeftError(ErrorCodes.NO_ROUTE, `no inbound port for ${req.authority}`);
+    ctx.endpoint = { address: port.appAddress, port: port.appPort, weight: 1, ready: true };
+    return next(req, ctx);
+  };
+}
+
+/**
+ * Without the original destination (SO_ORIGINAL_DST, docs/decisions/0201), the port comes from the
+ * authority the caller used; a pod with a single inbound port of that kind takes everything.
+ */
+export function inboundPortFor(ports: readonly InboundPort[], authority: string): InboundPort | undefined {
+  const port = parseAuthority(authority)?.port;
+  const http = ports.filter((p) => p.protocol !== 'tcp');
+  return http.find((p) => p.port === port) ?? (http.length === 1 ? http[0] : undefined);
+}

@@ -1,0 +1,50 @@
+/**
+ * Header hygiene between hops (RFC 9110 section 7.6.1): hop-by-hop headers, the headers a
+ * Connection header names, and HTTP/2 pseudo-headers never cross the proxy; TE survives only as
+ * "trailers" (gRPC needs it).
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Headers } from '../pipeline/types.js';
+
+const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'transfer-encoding', 'upgrade', 'http2-settings', 'host']);
+
+/** End-to-end headers of an incoming message (HTTP/1.1 `headersDistinct` or HTTP/2 headers). */
+export function endToEndHeaders(input: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Headers {
+  const named = connectionTokens(input['connection']);
+  const out: Headers = {};
+  for (const [rawName, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    const name = rawName.toLowerCase();
+    if (name.startsWith(':') || hopByHop.has(name) || named.has(name)) continue;
+    out[name] = Array.isArray(value) ? (value.length === 1 ? value[0]! : value) : value;
+  }
+  if (wantsTrailers(input['te'])) out['te'] = 'trailers';
+  return out;
+}
+
+/** The same filter on a response (upstream -> client). */
+export const endToEndResponseHeaders = endToEndHeaders;
+
+function connectionTokens(value: string | string[] | undefined): Set<string> {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+}
+
+function wantsTrailers(value: string | string[] | undefined): boolean {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return text.split(',').some((t) => t.trim().toLowerCase().split(';')[0] === 'trailers');
+}
+
+/** Appends one value to a possibly multi-valued header. */
+export function appendHeader(headers: Headers, name: string, value: string): void {
+  const prev = headers[name];
+  if (prev === undefined) headers[name] = value;
+  else headers[name] = `${Array.isArray(prev) ? prev.join(', ') : prev}, ${value}`;
+}
+
+/** True for a gRPC request or response (content-type application/grpc, +proto, +json...). */
+export function isGrpc(headers: Headers | IncomingHttpHeaders): boolean {
+  const ct = headers['content-type'];
+  const v = Array.isArray(ct) ? ct[0] : ct;
+  return typeof v === 'string' && v.startsWith('application/grpc');
+}

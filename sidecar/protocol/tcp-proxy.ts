@@ -1,0 +1,41 @@
+/** TCP pass-through: bytes flow both ways untouched, half-closes included, until either side closes. */
+import { connect, type Socket } from 'node:net';
+import type { Clock } from '../../common/clock.js';
+
+export interface TcpDestination {
+  address: string;
+  port: number;
+  connectMs: number;
+}
+
+/** Splices `client` to a new connection to `to`; resolves when both sides are closed. */
+export function tunnel(client: Socket, to: TcpDestination, clock: Clock): Promise<void> {
+  return new Promise((resolve) => {
+    const upstream = connect({ host: to.address, port: to.port, allowHalfOpen: true });
+    const timer = to.connectMs > 0 ? clock.setTimeout(() => upstream.destroy(), to.connectMs) : undefined;
+    upstream.once('connect', () => timer?.cancel());
+    let closed = 0;
+    const onClose = (): void => {
+      if (++closed === 2) resolve();
+    };
+    const destroyBoth = (): void => {
+      timer?.cancel();
+      client.destroy();
+      upstream.destroy();
+    };
+    upstream.on('error', destroyBoth);
+    client.on('error', destroyBoth);
+    upstream.once('close', () => {
+      // An upstream that never connected: the client gets a closed connection, nothing half-open.
+      if (!client.destroyed && !client.writableEnded) client.end();
+      onClose();
+    });
+    client.once('close', () => {
+      upstream.destroy();
+      onClose();
+    });
+    upstream.pipe(client);
+    client.pipe(upstream);
+    client.resume();
+  });
+}

@@ -1,0 +1,181 @@
+/**
+ * The Sidecar: the outbound and inbound listeners, the pipelines built from the current config, and
+ * the long-lived state (connection pools, balancer) they share. `applyConfig` swaps atomically: a
+ * request uses the pipeline of the config current when it arrived, to its end.
+ */
+import type { AddressInfo } from 'node:net';
+import { systemClock, type Clock } from '../common/clock.js';
+import { defaultLimits } from '../common/config/defaults.js';
+import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/types.js';
+import { silentLogger, type Logger } from '../common/log.js';
+import type { PipelineSnapshot } from './listeners/exchange.js';
+import { Listener } from './listeners/listener.js';
+import { inboundPipeline } from './pipeline/inbound.js';
+import { interimRoundRobin } from './pipeline/interim-balancer.js';
+import { outboundPipeline, type PipelineState } from './pipeline/outbound.js';
+import type { TcpDestination } from './protocol/tcp-proxy.js';
+import type { Random } from './routing/weighted.js';
+import { Http1Pool } from './upstream/http1-pool.js';
+import { Http2Pool } from './upstream/http2-pool.js';
+
+export interface SidecarOptions {
+  clock?: Clock;
+  log?: Logger;
+  /** Random source for weighted splits and mirrors (seeded in tests). */
+  random?: Random;
+}
+
+interface Active {
+  config: ProxyConfig;
+  outbound: PipelineSnapshot;
+  inbound: PipelineSnapshot;
+}
+
+export class Sidecar {
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private readonly state: PipelineState;
+  private active: Active | undefined;
+  private listeners: { outbound: Listener; inbound: Listener } | undefined;
+  private drainStarted: Promise<void> | undefined;
+  private tcpCursor = 0;
+
+  constructor(options: SidecarOptions = {}) {
+    this.clock = options.clock ?? systemClock;
+    this.log = options.log ?? silentLogger;
+    this.state = { http1: new Http1Pool(), http2: new Http2Pool(this.clock), balancer: interimRoundRobin(), random: options.random };
+  }
+
+  /** A sidecar listening where `config.listeners` says, with `config` applied. */
+  static async start(config: ProxyConfig, options: SidecarOptions = {}): Promise<Sidecar> {
+    const sidecar = new Sidecar(options);
+    sidecar.applyConfig(config);
+    await sidecar.listen(config.listeners, config.limits);
+    return sidecar;
+  }
+
+  /** Bind the outbound and inbound listeners. Requests before the first config get 503 WEFT_NOT_READY. */
+  async listen(addresses: Pick<Listeners, 'outbound' | 'inbound'>, limits: ProtocolLimits = defaultLimits): Promise<void> {
+    const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined };
+    const outbound = new Listener({
+      ...common,
+      name: 'outbound',
+      direction: 'outbound',
+      log: this.log.child({ listener: 'outbound' }),
+      current: () => this.active?.outbound,
+      tcpDestination: () => this.outboundTcp(),
+    });
+    const inbound = new Listener({
+      ...common,
+      name: 'inbound',
+      direction: 'inbound',
+      log: this.log.child({ listener: 'inbound' }),
+      current: () => this.active?.inbound,
+      tcpDestination: () => this.inboundTcp(),
+    });
+    await outbound.listen(addresses.outbound.address, addresses.outbound.port);
+    try {
+      await inbound.listen(addresses.inbound.address, addresses.inbound.port);
+    } catch (err) {
+      outbound.destroy();
+      throw err;
+    }
+    this.listeners = { outbound, inbound };
+    this.log.info({ outbound: outbound.address(), inbound: inbound.address() }, 'sidecar listening');
+  }
+
+  /** Swap in a validated config (parseProxyConfig). In-flight requests finish on the config they started with. */
+  applyConfig(config: ProxyConfig): void {
+    const replayLimit = Math.max(0, ...config.services.map((s) => Math.max(s.policy.retries.maxBodyBytes, ...s.routes.map((r) => r.retries?.maxBodyBytes ?? 0))));
+    this.active = {
+      config,
+      outbound: { handler: outboundPipeline(config, this.state), limits: config.limits, replayLimit },
+      inbound: { handler: inboundPipeline(config, this.state), limits: config.limits, replayLimit },
+    };
+    this.retireGoneEndpoints(config);
+    this.log.info({ version: config.version, services: config.services.length }, 'config applied');
+  }
+
+  isReady(): boolean {
+    return this.active !== undefined && this.drainStarted === undefined;
+  }
+
+  currentConfig(): ProxyConfig | undefined {
+    return this.active?.config;
+  }
+
+  /** Where the listeners are bound (port 0 becomes the real port). */
+  addresses(): { outbound: AddressInfo; inbound: AddressInfo } {
+    if (!this.listeners) throw new Error('sidecar is not listening');
+    return { outbound: this.listeners.outbound.address(), inbound: this.listeners.inbound.address() };
+  }
+
+  /** Open client connections on both listeners, for leak checks. */
+  openConnections(): number {
+    return (this.listeners?.outbound.tracker.sockets.size ?? 0) + (this.listeners?.inbound.tracker.sockets.size ?? 0);
+  }
+
+  /** Upstream connections held by the pools (HTTP/1.1 sockets and HTTP/2 sessions). */
+  upstreamConnections(): number {
+    return this.state.http1.openSockets() + this.state.http2.openSessions();
+  }
+
+  /**
+   * Graceful drain (SIGTERM, admin /shutdown): stop accepting, let in-flight requests and tunnels
+   * finish within `limits.drainMs`, then close everything. Idempotent.
+   */
+  drain(): Promise<void> {
+    this.drainStarted ??= this.runDrain();
+    return this.drainStarted;
+  }
+
+  private async runDrain(): Promise<void> {
+    const listeners = this.listeners ? [this.listeners.outbound, this.listeners.inbound] : [];
+    const drainMs = this.active?.config.limits.drainMs ?? defaultLimits.drainMs;
+    this.log.info({ drainMs }, 'draining');
+    for (const l of listeners) l.stopAccepting();
+    const deadline = new AbortController();
+    await Promise.race([Promise.all(listeners.map((l) => l.idle())), this.clock.sleep(drainMs, deadline.signal).catch(() => undefined)]);
+    deadline.abort();
+    const left = listeners.reduce((n, l) => n + l.tracker.active, 0);
+    if (left > 0) this.log.warn({ left }, 'drain deadline passed: closing in-flight requests');
+    for (const l of listeners) l.destroy();
+    this.state.http1.close();
+    this.state.http2.close();
+    this.log.info('drained');
+  }
+
+  /** Immediate stop (tests, fatal errors): a drain with no grace. */
+  async stop(): Promise<void> {
+    if (this.active) this.active = { ...this.active, config: { ...this.active.config, limits: { ...this.active.config.limits, drainMs: 0 } } };
+    await this.drain();
+  }
+
+  private retireGoneEndpoints(config: ProxyConfig): void {
+    const keep = new Set<string>();
+    for (const s of config.services) for (const p of s.ports) for (const e of p.endpoints) keep.add(`${e.address}:${e.port}`);
+    for (const p of config.inbound) keep.add(`${p.appAddress}:${p.appPort}`);
+    this.state.http1.retain(keep);
+    this.state.http2.retain(keep);
+  }
+
+  /**
+   * Node cannot read a connection's original destination, so non-HTTP outbound bytes go to the one
+   * TCP service port of the config, when there is exactly one (docs/decisions/0201).
+   */
+  private outboundTcp(): TcpDestination | undefined {
+    const config = this.active?.config;
+    if (!config) return undefined;
+    const tcp = config.services.flatMap((s) => s.ports.filter((p) => p.protocol === 'tcp').map((p) => ({ s, p })));
+    if (tcp.length !== 1) return undefined;
+    const { s, p } = tcp[0]!;
+    const ready = p.endpoints.filter((e) => e.ready);
+    const endpoint = ready[this.tcpCursor++ % Math.max(1, ready.length)];
+    return endpoint && { address: endpoint.address, port: endpoint.port, connectMs: s.policy.timeouts.connectMs };
+  }
+
+  private inboundTcp(): TcpDestination | undefined {
+    const tcp = this.active?.config.inbound.filter((p) => p.protocol === 'tcp') ?? [];
+    return tcp.length === 1 ? { address: tcp[0]!.appAddress, port: tcp[0]!.appPort, connectMs: 1000 } : undefined;
+  }
+}

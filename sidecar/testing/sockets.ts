@@ -1,0 +1,17 @@
+/** Socket counting for leak checks: TCP handles alive in this process, and waiting for them to go. */
+
+/** TCP socket and server handles currently alive in this process. */
+export function tcpHandles(): number {
+  return process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap' || r === 'TCPWRAP').length;
+}
+
+/** Polls `read` until it returns `want` (sockets close asynchronously), up to `timeoutMs`; returns the last value. */
+export async function settle(read: () => number, want: number, timeoutMs = 5_000): Promise<number> {
+  const until = Date.now() + timeoutMs;
+  let value = read();
+  while (value !== want && Date.now() < until) {
+    await new Promise((r) => setTimeout(r, 20));
+    value = read();
+  }
+  return value;
+}

@@ -1,0 +1,13 @@
+/** Maps Node's socket and HTTP client errors onto weft's stable error codes. */
+import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
+
+const connectCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'EADDRNOTAVAIL']);
+
+export function upstreamError(err: unknown, where: string): WeftError {
+  if (isWeftError(err)) return err;
+  const code = (err as { code?: string } | undefined)?.code ?? '';
+  const message = `${where}: ${(err as Error | undefined)?.message ?? String(err)}`;
+  if (connectCodes.has(code)) return new WeftError(ErrorCodes.CONNECT_FAILED, message, { cause: err });
+  if (code.startsWith('HPE_') || code === 'ERR_HTTP2_PROTOCOL_ERROR') return new WeftError(ErrorCodes.UPSTREAM_PROTOCOL, message, { cause: err });
+  return new WeftError(ErrorCodes.UPSTREAM_RESET, message, { cause: err });
+}

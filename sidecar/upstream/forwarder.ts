@@ -1,0 +1,35 @@
+/**
+ * The terminal handler of every pipeline: sends the request to `ctx.endpoint` (chosen by the
+ * balancer, the pass-through step or the inbound port mapping) over the target's protocol.
+ */
+import { defaultTimeouts } from '../../common/config/defaults.js';
+import type { Protocol } from '../../common/config/types.js';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import type { Handler, ProxyRequest, RequestContext } from '../pipeline/types.js';
+import { forwardHttp1 } from './http1-forward.js';
+import { forwardHttp2 } from './http2-forward.js';
+import type { Http1Pool } from './http1-pool.js';
+import type { Http2Pool } from './http2-pool.js';
+
+export interface ForwarderOptions {
+  http1: Http1Pool;
+  http2: Http2Pool;
+  /** Upstream protocol when there is no `ctx.target` (inbound, pass-through); defaults to the client's. */
+  protocolFor?: (req: ProxyRequest, ctx: RequestContext) => Protocol | undefined;
+}
+
+export function forwarder(options: ForwarderOptions): Handler {
+  return async (req, ctx) => {
+    const endpoint = ctx.endpoint;
+    if (!endpoint) throw new WeftError(ErrorCodes.NO_HEALTHY_ENDPOINT, `no endpoint chosen for ${ctx.target?.service.name ?? req.authority}`);
+    ctx.stats.upstream = `${endpoint.address}:${endpoint.port}`;
+    const to = {
+      address: endpoint.address,
+      port: endpoint.port,
+      connectMs: ctx.target?.service.policy.timeouts.connectMs ?? defaultTimeouts.connectMs,
+    };
+    const protocol = ctx.target?.protocol ?? options.protocolFor?.(req, ctx) ?? (req.protocol === 'http2' ? 'http2' : 'http');
+    const multiplexed = (protocol === 'http2' || protocol === 'grpc') && !req.upgrade;
+    return multiplexed ? forwardHttp2(options.http2, to, req, ctx) : forwardHttp1(options.http1, to, req, ctx);
+  };
+}

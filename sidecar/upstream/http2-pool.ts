@@ -1,0 +1,58 @@
+/** HTTP/2 (h2c) client sessions, one multiplexed session per endpoint; requests are balanced per stream. */
+import { connect, type ClientHttp2Session } from 'node:http2';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import type { Clock } from '../../common/clock.js';
+import { formatAuthority } from '../routing/authority.js';
+
+/** An idle session (no streams) is closed after this long. */
+const idleSessionMs = 60_000;
+
+export class Http2Pool {
+  private readonly sessions = new Map<string, ClientHttp2Session>();
+
+  constructor(private readonly clock: Clock) {}
+
+  /** The live session to an endpoint, connecting when there is none; fails CONNECT_TIMEOUT after `connectMs`. */
+  session(address: string, port: number, connectMs: number): ClientHttp2Session {
+    const key = `${address}:${port}`;
+    const existing = this.sessions.get(key);
+    if (existing && !existing.closed && !existing.destroyed) return existing;
+    const session = connect(`http://${formatAuthority(address, port)}`);
+    this.sessions.set(key, session);
+    const forget = (): void => {
+      if (this.sessions.get(key) === session) this.sessions.delete(key);
+    };
+    session.on('error', forget);
+    session.on('goaway', forget);
+    session.on('close', forget);
+    session.setTimeout(idleSessionMs, () => session.close());
+    if (connectMs > 0) {
+      const timer = this.clock.setTimeout(() => {
+        if (!session.connecting) return;
+        forget();
+        session.destroy(new WeftError(ErrorCodes.CONNECT_TIMEOUT, `connect to ${key} took longer than ${connectMs} ms`));
+      }, connectMs);
+      session.once('connect', () => timer.cancel());
+      session.once('close', () => timer.cancel());
+    }
+    return session;
+  }
+
+  /** Sessions to endpoints that left the config go away gracefully (GOAWAY lets their streams finish). */
+  retain(keep: Set<string>): void {
+    for (const [key, session] of this.sessions) {
+      if (keep.has(key)) continue;
+      this.sessions.delete(key);
+      session.close();
+    }
+  }
+
+  openSessions(): number {
+    return this.sessions.size;
+  }
+
+  close(): void {
+    for (const session of this.sessions.values()) session.destroy();
+    this.sessions.clear();
+  }
+}
