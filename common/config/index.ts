@@ -1,5 +1,5 @@
 export * from './types.js';
-export { parseProxyConfig, trafficPolicy, retries as parseRetryPolicy } from './parse.js';
+export { parseProxyConfig, parseRoute, trafficPolicy, retries as parseRetryPolicy } from './parse.js';
 export { parseDuration, formatDuration } from './duration.js';
 export * from './defaults.js';
 export { Reader } from './reader.js';

@@ -262,7 +262,8 @@ function fault(r: Reader | undefined): FaultPolicy | undefined {
   return out;
 }
 
-function parseRoute(r: Reader, namespace: string): Route {
+/** A Route in the static-file shape; exported so the control plane validates converted Gateway API rules with the same code. */
+export function parseRoute(r: Reader, namespace: string): Route {
   const rh = r.object('requestHeaders');
   const sh = r.object('responseHeaders');
   const m = r.object('mirror');
