@@ -1,0 +1,53 @@
+/** The ports this proxy's own pod serves: every target port of every Service that selects the pod. */
+import type { InboundPort } from '../../common/config/types.js';
+import type { K8sPod, K8sService } from '../state/k8s.js';
+import type { ClusterSnapshot } from '../state/snapshot.js';
+import { portProtocol } from './protocol.js';
+
+export interface PodView {
+  namespace: string;
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  /** The Pod object, when the control plane has seen it (needed for named target ports). */
+  pod?: K8sPod;
+}
+
+export function selects(svc: K8sService, labels: Readonly<Record<string, string>>): boolean {
+  const selector = svc.spec?.selector;
+  if (!selector || Object.keys(selector).length === 0) return false;
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
+}
+
+export function inboundPorts(view: PodView, snapshot: ClusterSnapshot): InboundPort[] {
+  const ports = new Map<number, InboundPort>();
+  const services = [...snapshot.services.values()]
+    .filter((s) => s.metadata.namespace === view.namespace && selects(s, view.labels))
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  for (const svc of services) {
+    for (const p of svc.spec?.ports ?? []) {
+      if ((p.protocol ?? 'TCP') !== 'TCP') continue;
+      const target = resolveTargetPort(p.targetPort ?? p.port, view, snapshot, svc);
+      if (target === undefined || ports.has(target)) continue;
+      ports.set(target, { port: target, appAddress: '127.0.0.1', appPort: target, protocol: portProtocol(p) });
+    }
+  }
+  return [...ports.values()].sort((a, b) => a.port - b.port);
+}
+
+/** A named target port is looked up in the pod's containers, else in this pod's EndpointSlice entries. */
+function resolveTargetPort(target: number | string, view: PodView, snapshot: ClusterSnapshot, svc: K8sService): number | undefined {
+  if (typeof target === 'number') return target;
+  if (/^\d+$/.test(target)) return Number(target);
+  for (const c of view.pod?.spec?.containers ?? []) {
+    const hit = c.ports?.find((p) => p.name === target);
+    if (hit) return hit.containerPort;
+  }
+  const portName = svc.spec?.ports?.find((p) => p.targetPort === target)?.name ?? '';
+  for (const slice of snapshot.endpointSlices.values()) {
+    if (slice.metadata.namespace !== view.namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== svc.metadata.name) continue;
+    if (!slice.endpoints?.some((e) => e.targetRef?.name === view.name)) continue;
+    const port = slice.ports?.find((p) => (p.name ?? '') === portName)?.port;
+    if (port) return port;
+  }
+  return undefined;
+}
