@@ -4,10 +4,10 @@
  * the client's patience, and only for idempotent (or explicitly allowed) requests whose body can be
  * replayed. A discarded response's body is destroyed first, so its connection is freed.
  */
+import { fullJitterDelay } from '../../common/backoff.js';
 import type { RetryPolicy } from '../../common/config/types.js';
 import type { Random } from '../../common/random.js';
 import type { Layer, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
-import { backoffDelay } from './backoff.js';
 import { KeyedState, serviceKey } from './keyed-state.js';
 import { discardResponse } from './response.js';
 import { RetryBudget } from './retry-budget.js';
@@ -76,7 +76,7 @@ function retryDelay(
   options: RetryOptions,
 ): number | undefined {
   if (retry > policy.attempts || !requestRetryable(req, policy) || ctx.signal.aborted) return undefined;
-  const delay = backoffDelay(retry, policy.backoff, options.random);
+  const delay = fullJitterDelay(retry - 1, policy.backoff, options.random);
   // A retry that cannot finish before the deadline only adds load.
   if (ctx.deadline !== undefined && ctx.clock.now() + delay >= ctx.deadline) return undefined;
   if (!budget.tryWithdraw(ctx.clock.now(), policy.budget)) {
