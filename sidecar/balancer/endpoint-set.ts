@@ -1,0 +1,75 @@
+/**
+ * The live endpoints of one service port, kept across config updates: applying a new endpoint list
+ * keeps the state (latency, in-flight, ejection) of endpoints that stay, adds new ones, and marks
+ * removed ones so their in-flight requests finish while no new request picks them.
+ */
+import type { Endpoint, LoadBalancerPolicy } from '../../common/config/types.js';
+import type { Random } from '../../common/random.js';
+import type { Target } from '../pipeline/types.js';
+import { KeyedState, servicePortKey } from '../layers/keyed-state.js';
+import type { Balancer } from './balancer.js';
+import { createBalancer } from './create.js';
+import { EndpointState, endpointKey } from './endpoint-state.js';
+
+export class EndpointSet {
+  private states = new Map<string, EndpointState>();
+  private applied: readonly Endpoint[] | undefined;
+  private balancer: { policy: LoadBalancerPolicy; instance: Balancer } | undefined;
+
+  /** Apply the config's endpoint list; cheap when it is the same list as last time. */
+  sync(endpoints: readonly Endpoint[]): void {
+    if (endpoints === this.applied) return;
+    this.applied = endpoints;
+    const next = new Map<string, EndpointState>();
+    for (const endpoint of endpoints) {
+      const key = endpointKey(endpoint);
+      const state = this.states.get(key) ?? next.get(key) ?? new EndpointState(endpoint);
+      state.endpoint = endpoint;
+      state.removed = false;
+      next.set(key, state);
+    }
+    for (const [key, state] of this.states) if (!next.has(key)) state.removed = true;
+    this.states = next;
+  }
+
+  get(key: string): EndpointState | undefined {
+    return this.states.get(key);
+  }
+
+  all(): EndpointState[] {
+    return [...this.states.values()];
+  }
+
+  /** Endpoints a new request may go to: ready and not ejected. */
+  available(now: number): EndpointState[] {
+    const out: EndpointState[] = [];
+    for (const s of this.states.values()) if (s.endpoint.ready && !s.isEjected(now)) out.push(s);
+    return out;
+  }
+
+  /** The balancer for this set, kept while the policy stays the same so its state carries on. */
+  balancerFor(policy: LoadBalancerPolicy, random: Random): Balancer {
+    if (!this.balancer || !samePolicy(this.balancer.policy, policy)) {
+      this.balancer = { policy, instance: createBalancer(policy, random) };
+    }
+    return this.balancer.instance;
+  }
+}
+
+function samePolicy(a: LoadBalancerPolicy, b: LoadBalancerPolicy): boolean {
+  return a === b || JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Every service port's endpoint set, keyed `namespace/name:port`; one per sidecar. */
+export type EndpointSets = KeyedState<EndpointSet>;
+
+export function endpointSets(): EndpointSets {
+  return new KeyedState(() => new EndpointSet());
+}
+
+/** The set for a routed target, synced with the target's current endpoint list. */
+export function endpointSetFor(sets: EndpointSets, target: Target): EndpointSet {
+  const set = sets.get(servicePortKey(target));
+  set.sync(target.service.ports.find((p) => p.port === target.port)?.endpoints ?? []);
+  return set;
+}

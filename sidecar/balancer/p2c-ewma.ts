@@ -1,0 +1,45 @@
+/**
+ * Power of two choices over peak-EWMA latency (the default). Draw two distinct endpoints at random
+ * (weighted) and send to the cheaper, where cost = latency EWMA * (requests in flight + 1).
+ * Two random choices avoid the herd that "always the best" causes when many sidecars share stale
+ * views, while still steering away from slow or overloaded endpoints (docs/decisions/0300).
+ */
+import type { Random } from '../../common/random.js';
+import { weightedIndex, type Balancer } from './balancer.js';
+import type { EndpointState } from './endpoint-state.js';
+
+/** Latency assumed for an endpoint with no observation yet, when no other endpoint has one either. */
+const unknownLatencyMs = 1;
+
+export function p2cEwmaBalancer(random: Random): Balancer {
+  return {
+    pick(candidates) {
+      if (candidates.length === 1) return candidates[0]!;
+      const i = weightedIndex(candidates, random);
+      const j = weightedIndex(candidates, random, i);
+      const a = candidates[i]!;
+      const b = candidates[j]!;
+      const fallback = a.latencyMs === undefined || b.latencyMs === undefined ? meanLatency(candidates) : 0;
+      return cost(b, fallback) < cost(a, fallback) ? b : a;
+    },
+  };
+}
+
+/**
+ * A new endpoint starts at the mean of the others: neither flooded nor starved while it warms up.
+ * The latency floor keeps in-flight counts meaningful for endpoints that answer in no time.
+ */
+export function cost(e: EndpointState, fallbackMs: number): number {
+  return Math.max(e.latencyMs ?? fallbackMs, 0.001) * (e.inFlight + 1);
+}
+
+function meanLatency(candidates: readonly EndpointState[]): number {
+  let sum = 0;
+  let n = 0;
+  for (const c of candidates) {
+    if (c.latencyMs === undefined) continue;
+    sum += c.latencyMs;
+    n++;
+  }
+  return n === 0 ? unknownLatencyMs : sum / n;
+}

@@ -1,0 +1,82 @@
+/**
+ * The load-balancing step: picks an endpoint of the routed service port (ready, not ejected) with
+ * the service's algorithm, sets ctx.endpoint and ctx.stats.upstream for the forwarder, and keeps
+ * the endpoint's in-flight count (until the response body ends) and latency (to response headers).
+ * Runs once per try, inside the retry layer, so a retry may go to another endpoint.
+ */
+import type { LoadBalancerPolicy } from '../../common/config/types.js';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
+import type { Random } from '../../common/random.js';
+import type { Headers, Layer, RequestContext } from '../pipeline/types.js';
+import type { EndpointSet, EndpointSets } from '../balancer/endpoint-set.js';
+import { endpointSetFor } from '../balancer/endpoint-set.js';
+import { hashKeyOf } from '../balancer/hash-key.js';
+import { onResponseDone } from './response.js';
+import type { Selector } from './selectors.js';
+
+export interface BalanceEvents {
+  noHealthyEndpoint?(ctx: RequestContext): void;
+}
+
+export interface BalanceOptions {
+  /** Shared across requests and config updates (`endpointSets()`), also read by the outlier layer. */
+  sets: EndpointSets;
+  /** e.g. `loadBalancerOf` from selectors.ts; P2C+EWMA when it gives nothing. */
+  loadBalancer: Selector<LoadBalancerPolicy>;
+  random: Random;
+  events?: BalanceEvents;
+  /**
+   * Latency recorded for a try that failed without a response (connect error, reset), so a
+   * fast-failing endpoint does not look like the fastest one. 1 s by default.
+   */
+  failurePenaltyMs?: number;
+}
+
+const defaultPolicy: LoadBalancerPolicy = { algorithm: 'p2c-ewma' };
+
+/** `balanceLayer({ sets, loadBalancer: loadBalancerOf, random })`: the last layer before the forwarder. */
+export function balanceLayer(options: BalanceOptions): Layer {
+  const penalty = options.failurePenaltyMs ?? 1000;
+  return (next) => async (req, ctx) => {
+    const target = ctx.target;
+    if (!target) return next(req, ctx);
+    const set = endpointSetFor(options.sets, target);
+    const started = ctx.clock.now();
+    const candidates = set.available(started);
+    if (candidates.length === 0) {
+      options.events?.noHealthyEndpoint?.(ctx);
+      ctx.stats.errorCode = ErrorCodes.NO_HEALTHY_ENDPOINT;
+      throw new WeftError(ErrorCodes.NO_HEALTHY_ENDPOINT, noHealthyReason(set, started, `${target.service.name}.${target.service.namespace}:${target.port}`));
+    }
+    const policy = options.loadBalancer(ctx) ?? defaultPolicy;
+    const affinity = hashKeyOf(policy, req.headers, options.random);
+    const chosen = set.balancerFor(policy, options.random).pick(candidates, affinity.key);
+    ctx.endpoint = chosen.endpoint;
+    ctx.stats.upstream = chosen.key;
+    chosen.inFlight++;
+    try {
+      const res = await next(req, ctx);
+      chosen.observeLatency(ctx.clock.now() - started, ctx.clock.now());
+      onResponseDone(res, () => chosen.inFlight--);
+      if (affinity.setCookie) appendHeader(res.headers, 'set-cookie', affinity.setCookie);
+      return res;
+    } catch (err) {
+      chosen.inFlight--;
+      if (!ctx.signal.aborted) chosen.observeLatency(Math.max(penalty, ctx.clock.now() - started), ctx.clock.now());
+      throw err;
+    }
+  };
+}
+
+function noHealthyReason(set: EndpointSet, now: number, name: string): string {
+  const all = set.all();
+  if (all.length === 0) return `${name} has no endpoints`;
+  const ready = all.filter((e) => e.endpoint.ready).length;
+  const ejected = all.filter((e) => e.isEjected(now)).length;
+  return `${name} has no healthy endpoint (${all.length} known, ${ready} ready, ${ejected} ejected)`;
+}
+
+function appendHeader(headers: Headers, name: string, value: string): void {
+  const existing = headers[name];
+  headers[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), value];
+}

@@ -1,0 +1,104 @@
+/**
+ * Outlier detection (passive health checking) per endpoint. Consecutive failures of tries sent to
+ * an endpoint (5xx, connect failure, reset, timeout) eject it from balancing for
+ * baseEjectionMs * (times ejected), capped at maxEjectionMs. When that time is up it returns on
+ * probation: its next try decides, a success clears it and a failure ejects it again at once.
+ * No more than maxEjectionPercent of a service port's endpoints are ejected at a time (but at
+ * least one when the percentage is above 0). Sits just outside the balance layer, which skips
+ * ejected endpoints; the two share the endpoint sets.
+ */
+import type { OutlierPolicy } from '../../common/config/types.js';
+import { ErrorCodes, isWeftError } from '../../common/errors.js';
+import type { Endpoint } from '../../common/config/types.js';
+import type { Layer, RequestContext } from '../pipeline/types.js';
+import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
+import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
+import type { Selector } from './selectors.js';
+
+export interface OutlierEvents {
+  ejected?(endpoint: Endpoint, info: { service: string; durationMs: number; ejections: number }): void;
+  /** An ejection was due but the max ejection percent did not allow it. */
+  ejectionRefused?(endpoint: Endpoint, info: { service: string }): void;
+  /** A probation try succeeded: the endpoint is fully back. */
+  restored?(endpoint: Endpoint, info: { service: string }): void;
+}
+
+export interface OutlierOptions {
+  /** e.g. `outlierOf` from selectors.ts. */
+  outlier: Selector<OutlierPolicy>;
+  /** The same sets the balance layer uses. */
+  sets: EndpointSets;
+  events?: OutlierEvents;
+}
+
+const failureCodes = new Set<string>([
+  ErrorCodes.CONNECT_FAILED,
+  ErrorCodes.CONNECT_TIMEOUT,
+  ErrorCodes.UPSTREAM_RESET,
+  ErrorCodes.UPSTREAM_PROTOCOL,
+  ErrorCodes.PER_TRY_TIMEOUT,
+  ErrorCodes.REQUEST_TIMEOUT,
+  ErrorCodes.IDLE_TIMEOUT,
+]);
+
+/** `outlierLayer({ outlier: outlierOf, sets })`: place between the per-try timeout and the balance layer. */
+export function outlierLayer(options: OutlierOptions): Layer {
+  return (next) => async (req, ctx) => {
+    const policy = options.outlier(ctx);
+    if (!policy || policy.consecutiveFailures <= 0 || !ctx.target) return next(req, ctx);
+    try {
+      const res = await next(req, ctx);
+      record(ctx, policy, options, res.status >= 500);
+      return res;
+    } catch (err) {
+      // A timeout aborts the try through the signal, so the reason tells whose fault it was.
+      const cause = ctx.signal.aborted ? ctx.signal.reason : err;
+      if (isWeftError(cause) && failureCodes.has(cause.code)) record(ctx, policy, options, true);
+      throw err;
+    }
+  };
+}
+
+function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOptions, failed: boolean): void {
+  if (!ctx.endpoint || !ctx.target) return;
+  const set = endpointSetFor(options.sets, ctx.target);
+  const state = set.get(endpointKey(ctx.endpoint));
+  if (!state) return; // removed from the config meanwhile
+  const service = `${ctx.target.service.name}.${ctx.target.service.namespace}:${ctx.target.port}`;
+  const now = ctx.clock.now();
+  if (!failed) {
+    state.consecutiveFailures = 0;
+    if (state.probation) {
+      state.probation = false;
+      options.events?.restored?.(state.endpoint, { service });
+    }
+    return;
+  }
+  state.consecutiveFailures++;
+  if (state.isEjected(now)) return;
+  if (!state.probation && state.consecutiveFailures < policy.consecutiveFailures) return;
+  if (!mayEject(set, policy, now)) {
+    options.events?.ejectionRefused?.(state.endpoint, { service });
+    return;
+  }
+  const durationMs = eject(state, policy, now);
+  options.events?.ejected?.(state.endpoint, { service, durationMs, ejections: state.ejections });
+}
+
+function mayEject(set: EndpointSet, policy: OutlierPolicy, now: number): boolean {
+  if (policy.maxEjectionPercent <= 0) return false;
+  const all = set.all();
+  const allowed = Math.max(1, Math.floor((all.length * policy.maxEjectionPercent) / 100));
+  return all.filter((e) => e.isEjected(now)).length < allowed;
+}
+
+/** Eject for base * n (n = this ejection's number), capped; a long healthy stretch forgives past ones. */
+function eject(state: EndpointState, policy: OutlierPolicy, now: number): number {
+  if (state.ejectedUntil > 0 && now - state.ejectedUntil > policy.maxEjectionMs) state.ejections = 0;
+  state.ejections++;
+  const durationMs = Math.min(policy.maxEjectionMs, policy.baseEjectionMs * state.ejections);
+  state.ejectedUntil = now + durationMs;
+  state.probation = true;
+  state.consecutiveFailures = 0;
+  return durationMs;
+}
