@@ -1,0 +1,57 @@
+/**
+ * Bulkhead per service: at most maxRequests in flight (until the response body ends), at most
+ * maxPendingRequests waiting for a slot; beyond that, fail fast with OVERLOADED (503) and the
+ * reason. One service's slow upstream then cannot take every request of the app hostage.
+ * (maxConnections belongs to the connection pools, which can use ConcurrencyLimiter too.)
+ */
+import type { ConnectionLimits } from '../../common/config/types.js';
+import { ErrorCodes, isWeftError } from '../../common/errors.js';
+import type { Layer, RequestContext } from '../pipeline/types.js';
+import { KeyedState, serviceKey } from './keyed-state.js';
+import { ConcurrencyLimiter } from './limiter.js';
+import { onResponseDone } from './response.js';
+import type { Selector } from './selectors.js';
+
+export interface BulkheadEvents {
+  overloaded?(ctx: RequestContext, reason: string): void;
+}
+
+export interface BulkheadOptions {
+  /** e.g. `connectionLimitsOf` from selectors.ts. */
+  limits: Selector<ConnectionLimits>;
+  /** Shared across requests and config updates (`bulkheads()`). */
+  state: KeyedState<ConcurrencyLimiter>;
+  events?: BulkheadEvents;
+}
+
+export function bulkheads(): KeyedState<ConcurrencyLimiter> {
+  return new KeyedState((key) => new ConcurrencyLimiter({ limit: 0, maxPending: 0 }, `requests to ${key}`));
+}
+
+/** `bulkheadLayer({ limits: connectionLimitsOf, state })`: inside the request timeout (which bounds the wait), outside retries. */
+export function bulkheadLayer(options: BulkheadOptions): Layer {
+  return (next) => async (req, ctx) => {
+    const limits = options.limits(ctx);
+    if (!ctx.target || !limits || (limits.maxRequests === 0 && !options.state.peek(serviceKey(ctx.target)))) return next(req, ctx);
+    const limiter = options.state.get(serviceKey(ctx.target));
+    limiter.configure({ limit: limits.maxRequests, maxPending: limits.maxPendingRequests });
+    let release: () => void;
+    try {
+      release = await limiter.acquire(ctx.signal);
+    } catch (err) {
+      if (isWeftError(err, ErrorCodes.OVERLOADED)) {
+        ctx.stats.errorCode = err.code;
+        options.events?.overloaded?.(ctx, err.message);
+      }
+      throw err;
+    }
+    try {
+      const res = await next(req, ctx);
+      onResponseDone(res, release);
+      return res;
+    } catch (err) {
+      release();
+      throw err;
+    }
+  };
+}
