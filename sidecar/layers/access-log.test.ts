@@ -1,25 +1,12 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { WeftError } from '../../common/errors.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import type { Handler } from '../pipeline/types.js';
 import { bodyOf, drain, fakeContext, fakeRequest, fakeResponse } from '../testing/request-fixtures.js';
+import { captureLog as capture } from '../testing/log-capture.js';
 import { tracingLayer } from './tracing.js';
 import { accessLogLayer } from './access-log.js';
 import { compose } from '../pipeline/types.js';
-
-/** A pino logger writing into an array of parsed lines. */
-function capture() {
-  const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _enc, cb) {
-      for (const l of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(l) as Record<string, unknown>);
-      cb();
-    },
-  });
-  return { lines, log: pino({ level: 'info' }, stream) };
-}
 
 const settle = (): Promise<void> => new Promise((r) => setImmediate(r));
 

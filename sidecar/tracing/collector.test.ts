@@ -1,55 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/log.js';
+import { startTraceCollector, type TraceCollector } from '../testing/trace-collector.js';
 import { createCollectorExporter } from './collector.js';
 import type { FinishedSpan } from './span.js';
 
-interface Received {
-  path: string;
-  contentType: string;
-  body: unknown;
+const collectors: TraceCollector[] = [];
+async function collector(status = 202, answer = true): Promise<TraceCollector> {
+  const c = await startTraceCollector(status, answer);
+  collectors.push(c);
+  return c;
 }
 
-/** A trace collector stand-in on loopback: records each POST and answers with `status`. */
-async function collector(status = 202, answer = true) {
-  const received: Received[] = [];
-  const waiters: (() => void)[] = [];
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let text = '';
-    req.setEncoding('utf8');
-    req.on('data', (c: string) => (text += c));
-    req.on('end', () => {
-      received.push({ path: req.url ?? '', contentType: req.headers['content-type'] ?? '', body: JSON.parse(text) });
-      waiters.splice(0).forEach((w) => w());
-      if (answer) res.writeHead(status).end();
-    });
-  });
-  const sockets = new Set<Socket>();
-  const socketsGone: (() => void)[] = [];
-  server.on('connection', (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('close', () => {
-      sockets.delete(socket);
-      if (sockets.size === 0) socketsGone.splice(0).forEach((w) => w());
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  servers.push(server);
-  const port = (server.address() as AddressInfo).port;
-  const until = (n: number): Promise<void> => (received.length >= n ? Promise.resolve() : new Promise((r) => waiters.push(() => void until(n).then(r))));
-  /** Resolves once every connection the exporter opened has closed (a leak times the test out). */
-  const allClosed = (): Promise<void> => (sockets.size === 0 ? Promise.resolve() : new Promise((r) => socketsGone.push(r)));
-  return { port, received, until, allClosed, sockets };
-}
-
-const servers: Server[] = [];
 afterEach(async () => {
-  for (const s of servers.splice(0)) {
-    s.closeAllConnections();
-    await new Promise((r) => s.close(r));
-  }
+  for (const c of collectors.splice(0)) await c.close();
 });
 
 const node = { workload: 'productpage', namespace: 'shop', serviceAccount: 'productpage', pod: 'productpage-abc' };
@@ -147,7 +111,7 @@ describe('span export to a collector', () => {
     expect(c.received).toHaveLength(2);
     expect(e.exporter.counts.dropped.export_failed).toBe(3);
     await c.allClosed();
-    expect(c.sockets.size).toBe(0);
+    expect(c.openSockets()).toBe(0);
   });
 
   it('drops a batch when the collector never answers, and closes without leaking the socket', async () => {
@@ -159,12 +123,12 @@ describe('span export to a collector', () => {
     expect(e.exporter.counts.dropped.export_failed).toBe(1);
     expect(e.exporter.counts.exported).toBe(0);
     await c.allClosed();
-    expect(c.sockets.size).toBe(0);
+    expect(c.openSockets()).toBe(0);
   });
 
   it('drops a batch when no collector listens', async () => {
     const c = await collector();
-    servers.pop()!.close();
+    await collectors.pop()!.close();
     const e = exporterFor('zipkin', `http://127.0.0.1:${c.port}/api/v2/spans`, 1);
     e.exporter.record(client);
     await e.close(10_000);
