@@ -42,11 +42,16 @@ export class ControlPlaneMetrics {
     labelNames: ['resource', 'reason'] as const,
     registers: [this.registry],
   });
+  /** Per resource: seconds since its watch last heard from the API server; read at scrape time. */
+  readonly lagSources = new Map<string, () => number>();
   readonly informerLag = new Gauge({
     name: 'weft_cp_informer_lag_seconds',
     help: 'Seconds since each resource watch last heard from the API server (event or bookmark).',
     labelNames: ['resource'] as const,
     registers: [this.registry],
+    collect: () => {
+      for (const [resource, lag] of this.lagSources) this.informerLag.set({ resource }, lag());
+    },
   });
   readonly informerSynced = new Gauge({
     name: 'weft_cp_informer_synced',
