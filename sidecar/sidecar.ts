@@ -43,7 +43,13 @@ export class Sidecar {
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
-    this.state = { http1: new Http1Pool(), http2: new Http2Pool(this.clock), balancer: interimRoundRobin(), random: options.random };
+    this.state = {
+      http1: new Http1Pool(),
+      http2: new Http2Pool(this.clock),
+      balancer: interimRoundRobin(),
+      random: options.random,
+      self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
+    };
   }
 
   /** A sidecar listening where `config.listeners` says, with `config` applied. */

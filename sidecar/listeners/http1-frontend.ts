@@ -34,6 +34,9 @@ export class Http1Frontend {
       requestTimeout: 0,
       connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(options.headersTimeoutMs / 2))),
     });
+    // Node tracks connections for its headers timeout only on a listening server; this one is fed
+    // sniffed sockets instead, so start that tracking by hand.
+    this.server.emit('listening');
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
@@ -46,6 +49,11 @@ export class Http1Frontend {
     this.server.emit('connection', socket);
     // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
     socket.resume();
+  }
+
+  /** Stops the headers-timeout timer. */
+  close(): void {
+    this.server.close();
   }
 
   /** Drain: idle keep-alive connections close now, busy ones after their response (Connection: close). */

@@ -18,19 +18,30 @@ import type { Tracker } from './tracker.js';
 export interface Http2FrontendOptions extends FrontendOptions {
   tracker: Tracker;
   maxHeaderBytes: number;
+  /** A connection with no open stream for this long is closed (slow or stuck clients, and after GOAWAY). */
+  idleMs: number;
 }
 
 export class Http2Frontend {
   readonly server: Http2Server;
   private readonly sessions = new Set<Http2Session>();
   private readonly remoteAddresses = new WeakMap<Http2Session, string>();
-  private accepting: string | undefined;
+  private accepting: Socket | undefined;
+  private readonly openStreams = new WeakMap<Http2Session, number>();
 
   constructor(private readonly options: Http2FrontendOptions) {
     this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
     this.server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      if (this.accepting) this.remoteAddresses.set(session, this.accepting);
+      const socket = this.accepting;
+      if (socket?.remoteAddress) this.remoteAddresses.set(session, socket.remoteAddress);
+      // The session sits on a ReplaySocket: the real socket is closed with it (after GOAWAY, too).
+      session.once('close', () => socket?.destroy());
+      // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
+      // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
+      session.setTimeout(options.idleMs, () => {
+        if (!this.openStreams.get(session)) session.destroy();
+      });
       session.on('close', () => this.sessions.delete(session));
       session.on('error', (err) => options.log.debug({ err }, 'http2 session error'));
       if (options.draining()) session.close();
@@ -41,7 +52,7 @@ export class Http2Frontend {
 
   accept(socket: Socket): void {
     // 'session' fires synchronously inside emit('connection'): that is where the address is recorded.
-    this.accepting = socket.remoteAddress;
+    this.accepting = socket;
     this.server.emit('connection', new ReplaySocket(socket));
     this.accepting = undefined;
   }
@@ -53,7 +64,12 @@ export class Http2Frontend {
 
   private async onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number): Promise<void> {
     const done = this.options.tracker.begin();
-    stream.once('close', done);
+    const session = stream.session;
+    if (session) this.openStreams.set(session, (this.openStreams.get(session) ?? 0) + 1);
+    stream.once('close', () => {
+      done();
+      if (session) this.openStreams.set(session, (this.openStreams.get(session) ?? 1) - 1);
+    });
     stream.on('error', () => undefined);
     const abort = new AbortController();
     stream.once('close', () => {

@@ -31,7 +31,7 @@ export class Listener {
   constructor(private readonly options: ListenerOptions) {
     const frontend = { ...options, tracker: this.tracker, maxHeaderBytes: options.limits.maxHeaderBytes };
     this.http1 = new Http1Frontend({ ...frontend, headersTimeoutMs: options.limits.headersTimeoutMs });
-    this.http2 = new Http2Frontend(frontend);
+    this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs });
     this.server = createServer({ allowHalfOpen: true }, (socket) => void this.onConnection(socket));
   }
 
@@ -64,6 +64,7 @@ export class Listener {
   /** Forcibly close whatever is left. */
   destroy(): void {
     this.server.close();
+    this.http1.close();
     this.tracker.destroyAll();
   }
 

@@ -17,15 +17,16 @@ export interface PipelineState {
   /** Endpoint choice; replaced by the policy balancer once it is on main. */
   balancer: Layer;
   random?: Random;
+  /** The proxy's own bound listener addresses (pass-through must not loop back into them). */
+  self: () => { address: string; port: number }[];
 }
 
 export function outboundPipeline(config: ProxyConfig, state: PipelineState): Handler {
-  const self = [config.listeners.outbound, config.listeners.inbound, config.listeners.admin];
   return compose(
     [
       // Insertion point (observability): metrics, tracing headers and access log wrap everything below.
       // 1. Host/:authority -> service -> route -> weighted backend; header changes; mirror; pass-through.
-      outboundRouting({ config, self, random: state.random }),
+      outboundRouting({ config, self: state.self, random: state.random }),
       // Insertion point (policy), in this order: request timeout, retries with budget, per-try timeout,
       // rate limit, fault injection, bulkhead, outlier detection.
       // 2. Choose the endpoint of the target (skipped for pass-through, which already has one).

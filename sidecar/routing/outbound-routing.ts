@@ -15,8 +15,8 @@ import { pickWeighted, type Random } from './weighted.js';
 
 export interface OutboundRoutingOptions {
   config: Pick<ProxyConfig, 'services' | 'node' | 'clusterDomain'>;
-  /** The proxy's own listeners: passing through to them would loop. */
-  self: { address: string; port: number }[];
+  /** The proxy's own bound listeners: passing through to them would loop. */
+  self: () => { address: string; port: number }[];
   random?: Random;
 }
 
@@ -24,7 +24,7 @@ export function outboundRouting(options: OutboundRoutingOptions): Layer {
   const index = new ServiceIndex(options.config);
   const random = options.random ?? Math.random;
   const loops = (host: string, port: number): boolean =>
-    options.self.some((s) => s.port === port && (host === s.address || host === 'localhost' || host === '127.0.0.1' || host === '::1'));
+    options.self().some((s) => s.port === port && (host === s.address || host === 'localhost' || host === '127.0.0.1' || host === '::1'));
 
   return (next) => async (req, ctx) => {
     const authority = parseAuthority(req.authority);
