@@ -10,17 +10,17 @@
 import type { OutlierPolicy } from '../../common/config/types.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { Endpoint } from '../../common/config/types.js';
-import type { Layer, RequestContext } from '../pipeline/types.js';
+import type { Layer, RequestContext, Target } from '../pipeline/types.js';
 import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
 
 export interface OutlierEvents {
-  ejected?(endpoint: Endpoint, info: { service: string; durationMs: number; ejections: number }): void;
+  ejected?(endpoint: Endpoint, info: { target: Target; durationMs: number; ejections: number }): void;
   /** An ejection was due but the max ejection percent did not allow it. */
-  ejectionRefused?(endpoint: Endpoint, info: { service: string }): void;
+  ejectionRefused?(endpoint: Endpoint, info: { target: Target }): void;
   /** A probation try succeeded: the endpoint is fully back. */
-  restored?(endpoint: Endpoint, info: { service: string }): void;
+  restored?(endpoint: Endpoint, info: { target: Target }): void;
 }
 
 export interface OutlierOptions {
@@ -64,13 +64,13 @@ function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOpti
   const set = endpointSetFor(options.sets, ctx.target);
   const state = set.get(endpointKey(ctx.endpoint));
   if (!state) return; // removed from the config meanwhile
-  const service = `${ctx.target.service.name}.${ctx.target.service.namespace}:${ctx.target.port}`;
+  const target = ctx.target;
   const now = ctx.clock.now();
   if (!failed) {
     state.consecutiveFailures = 0;
     if (state.probation) {
       state.probation = false;
-      options.events?.restored?.(state.endpoint, { service });
+      options.events?.restored?.(state.endpoint, { target });
     }
     return;
   }
@@ -78,11 +78,11 @@ function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOpti
   if (state.isEjected(now)) return;
   if (!state.probation && state.consecutiveFailures < policy.consecutiveFailures) return;
   if (!mayEject(set, policy, now)) {
-    options.events?.ejectionRefused?.(state.endpoint, { service });
+    options.events?.ejectionRefused?.(state.endpoint, { target });
     return;
   }
   const durationMs = eject(state, policy, now);
-  options.events?.ejected?.(state.endpoint, { service, durationMs, ejections: state.ejections });
+  options.events?.ejected?.(state.endpoint, { target, durationMs, ejections: state.ejections });
 }
 
 function mayEject(set: EndpointSet, policy: OutlierPolicy, now: number): boolean {

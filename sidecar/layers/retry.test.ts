@@ -47,7 +47,7 @@ describe('retryLayer', () => {
     expect(ctx.stats.retries).toBe(2);
     // half of 100 ms, then half of 200 ms
     expect(t.log).toEqual([{ at: 0, attempt: 0 }, { at: 50, attempt: 1 }, { at: 150, attempt: 2 }]);
-    expect(t.events.retried).toEqual(['status 503', 'status 502']);
+    expect(t.events.retried).toEqual(['gateway-error', 'gateway-error']);
   });
 
   it('destroys the body of each discarded response so its connection is freed', async () => {

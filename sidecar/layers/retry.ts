@@ -11,11 +11,12 @@ import type { Layer, ProxyRequest, ProxyResponse, RequestContext } from '../pipe
 import { KeyedState, serviceKey } from './keyed-state.js';
 import { discardResponse } from './response.js';
 import { RetryBudget } from './retry-budget.js';
-import { errorRetryReason, requestRetryable, responseRetryReason } from './retry-conditions.js';
+import { errorRetryReason, requestRetryable, responseRetryReason, type RetryReason } from './retry-conditions.js';
 import type { Selector } from './selectors.js';
 
 export interface RetryEvents {
-  retried?(ctx: RequestContext, reason: string): void;
+  /** `reason` is the condition that matched: 5xx, gateway-error, connect-failure, reset, ... */
+  retried?(ctx: RequestContext, reason: RetryReason): void;
   budgetExhausted?(ctx: RequestContext): void;
 }
 
@@ -44,7 +45,7 @@ export function retryLayer(options: RetryOptions): Layer {
     for (let retry = 0; ; retry++) {
       ctx.attempt = retry;
       let outcome: Outcome;
-      let reason: string | undefined;
+      let reason: RetryReason | undefined;
       try {
         outcome = { ok: true, res: await next(req, ctx) };
         reason = responseRetryReason(outcome.res, policy);
