@@ -72,6 +72,11 @@ export class ClusterState implements ClusterListener {
     return this.view;
   }
 
+  /** One stored object, as last seen (policy objects keep their status). */
+  object(kind: ResourceKind, key: string): K8sObject | undefined {
+    return this.map(kind).get(key);
+  }
+
   count(kind: ResourceKind): number {
     return this.map(kind).size;
   }

@@ -146,6 +146,10 @@ export class FakeApiServer {
     const served = this.discovery.get(url.pathname);
     if (served) return json(res, 200, { resources: served.map((name) => ({ name })) });
     if (query.watch === 'true') return this.watch(url.pathname, query, res);
+    if (/\/namespaces\/[^/]+\/[^/]+\/[^/]+$/.test(url.pathname)) {
+      const found = this.findByPath(url.pathname);
+      return found ? json(res, 200, found.obj) : json(res, 404, { kind: 'Status', code: 404, reason: 'NotFound', message: `${url.pathname} not found` });
+    }
     const items = [...this.collection(url.pathname).values()];
     json(res, 200, { kind: 'List', items, metadata: { resourceVersion: String(this.rv) } });
   }
