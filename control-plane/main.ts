@@ -1,0 +1,97 @@
+#!/usr/bin/env node
+/** `weft-control-plane`: flags and environment -> a running ControlPlane, with graceful shutdown on SIGTERM/SIGINT. */
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import { systemClock } from '../common/clock.js';
+import { createLogger } from '../common/log.js';
+import { ControlPlane } from './app.js';
+import { ClientNodeKube } from './kube/client.js';
+
+const usage = `weft-control-plane: watches Kubernetes and pushes per-proxy config to weft sidecars over gRPC.
+
+Options (environment variable in brackets):
+  --kubeconfig PATH        out-of-cluster config [KUBECONFIG]; default: in-cluster service account, else ~/.kube/config
+  --grpc-address H:P       config API listen address [WEFT_GRPC_ADDRESS] (default 0.0.0.0:15010)
+  --admin-address H:P      /healthz /readyz /metrics listen address [WEFT_ADMIN_ADDRESS] (default 0.0.0.0:15014)
+  --namespace NS           namespace of the leader Lease [POD_NAMESPACE] (default weft-system)
+  --lease-name NAME        leader Lease name [WEFT_LEASE_NAME] (default weft-control-plane)
+  --id ID                  this replica's identity [POD_NAME] (default: host name)
+  --no-leader-election     always write status (single replica only)
+  --cluster-domain D       [WEFT_CLUSTER_DOMAIN] (default cluster.local)
+  --trust-domain D         SPIFFE trust domain [WEFT_TRUST_DOMAIN] (default cluster.local)
+  --debounce-quiet MS      push after this much quiet [WEFT_DEBOUNCE_QUIET_MS] (default 100)
+  --debounce-max MS        push at most this long after a change [WEFT_DEBOUNCE_MAX_MS] (default 1000)
+  --help`;
+
+const { values } = parseArgs({
+  options: {
+    kubeconfig: { type: 'string' },
+    'grpc-address': { type: 'string' },
+    'admin-address': { type: 'string' },
+    namespace: { type: 'string' },
+    'lease-name': { type: 'string' },
+    id: { type: 'string' },
+    'no-leader-election': { type: 'boolean' },
+    'cluster-domain': { type: 'string' },
+    'trust-domain': { type: 'string' },
+    'debounce-quiet': { type: 'string' },
+    'debounce-max': { type: 'string' },
+    help: { type: 'boolean' },
+  },
+});
+
+if (values.help) {
+  console.log(usage);
+  process.exit(0);
+}
+
+function address(flag: string | undefined, env: string | undefined, fallback: string): { host: string; port: number } {
+  const v = flag ?? env ?? fallback;
+  const i = v.lastIndexOf(':');
+  const port = Number(v.slice(i + 1));
+  if (i < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`invalid address "${v}" (expected host:port)`);
+    process.exit(2);
+  }
+  return { host: v.slice(0, i).replace(/^\[|\]$/g, ''), port };
+}
+
+const env = process.env;
+const log = createLogger('weft-control-plane');
+const client = ClientNodeKube.load(values.kubeconfig ?? undefined);
+const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'weft-system';
+const identity = values.id ?? env.POD_NAME ?? hostname();
+const clusterDomain = values['cluster-domain'] ?? env.WEFT_CLUSTER_DOMAIN ?? 'cluster.local';
+
+const cp = new ControlPlane({
+  client,
+  clock: systemClock,
+  log,
+  grpc: address(values['grpc-address'], env.WEFT_GRPC_ADDRESS, '0.0.0.0:15010'),
+  admin: address(values['admin-address'], env.WEFT_ADMIN_ADDRESS, '0.0.0.0:15014'),
+  translator: { clusterDomain, trustDomain: values['trust-domain'] ?? env.WEFT_TRUST_DOMAIN ?? clusterDomain },
+  lease: values['no-leader-election'] ? undefined : { namespace, name: values['lease-name'] ?? env.WEFT_LEASE_NAME ?? 'weft-control-plane', identity },
+  debounce: {
+    quietMs: Number(values['debounce-quiet'] ?? env.WEFT_DEBOUNCE_QUIET_MS ?? 100),
+    maxMs: Number(values['debounce-max'] ?? env.WEFT_DEBOUNCE_MAX_MS ?? 1000),
+  },
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
+  const force = setTimeout(() => process.exit(1), 10_000);
+  force.unref();
+  await cp.stop().catch((err: unknown) => log.error({ err }, 'error while stopping'));
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
+
+log.info({ server: client.server, identity, namespace }, 'starting');
+cp.start().catch((err: unknown) => {
+  log.fatal({ err }, 'control plane failed to start');
+  process.exit(1);
+});
