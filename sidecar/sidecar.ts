@@ -9,9 +9,11 @@ import { defaultLimits } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/types.js';
 import { silentLogger, type Logger } from '../common/log.js';
 import type { PipelineSnapshot } from './listeners/exchange.js';
+import { Observability } from './observe.js';
 import { Listener } from './listeners/listener.js';
 import { inboundPipeline } from './pipeline/inbound.js';
-import { interimRoundRobin } from './pipeline/interim-balancer.js';
+import { createPolicyState, policyLayers } from './layers/policy.js';
+import { policyMetricsEvents } from './layers/policy-metrics.js';
 import { outboundPipeline, type PipelineState } from './pipeline/outbound.js';
 import type { TcpDestination } from './protocol/tcp-proxy.js';
 import type { Random } from './routing/weighted.js';
@@ -21,12 +23,20 @@ import { Http2Pool } from './upstream/http2-pool.js';
 export interface SidecarOptions {
   clock?: Clock;
   log?: Logger;
-  /** Random source for weighted splits and mirrors (seeded in tests). */
+  /** Random source for weighted splits, mirrors and trace sampling (seeded in tests). */
   random?: Random;
+  /** Random source of the policy layers (balancer picks, backoff jitter, fault percentages). */
+  policyRandom?: Random;
+  /** Export process metrics (CPU, memory, event loop) too; the CLI turns this on. */
+  processMetrics?: boolean;
 }
+
+export type ConfigSourceKind = 'file' | 'control-plane';
 
 interface Active {
   config: ProxyConfig;
+  /** Wall-clock epoch ms when this config was applied (admin /config). */
+  appliedAt: number;
   outbound: PipelineSnapshot;
   inbound: PipelineSnapshot;
 }
@@ -35,6 +45,8 @@ export class Sidecar {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly state: PipelineState;
+  /** Metrics registry, span export: outlive config swaps. */
+  readonly observability: Observability;
   private active: Active | undefined;
   private listeners: { outbound: Listener; inbound: Listener } | undefined;
   private drainStarted: Promise<void> | undefined;
@@ -43,10 +55,14 @@ export class Sidecar {
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
+    const random = options.policyRandom ?? Math.random;
+    const policyState = createPolicyState();
+    this.observability = new Observability({ clock: this.clock, log: this.log, processMetrics: options.processMetrics ?? false, random: options.random });
     this.state = {
+      observe: (config) => this.observability.layers(config),
       http1: new Http1Pool(),
       http2: new Http2Pool(this.clock),
-      balancer: interimRoundRobin(),
+      policy: () => policyLayers({ state: policyState, random, events: policyMetricsEvents(this.observability.metrics, this.clock) }),
       random: options.random,
       self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
     };
@@ -91,10 +107,12 @@ export class Sidecar {
   }
 
   /** Swap in a validated config (parseProxyConfig). In-flight requests finish on the config they started with. */
-  applyConfig(config: ProxyConfig): void {
+  applyConfig(config: ProxyConfig, source: ConfigSourceKind = 'file'): void {
     const replayLimit = Math.max(0, ...config.services.map((s) => Math.max(s.policy.retries.maxBodyBytes, ...s.routes.map((r) => r.retries?.maxBodyBytes ?? 0))));
+    this.observability.applyConfig(config, source);
     this.active = {
       config,
+      appliedAt: this.clock.wallNow(),
       outbound: { handler: outboundPipeline(config, this.state), limits: config.limits, replayLimit },
       inbound: { handler: inboundPipeline(config, this.state), limits: config.limits, replayLimit },
     };
@@ -108,6 +126,15 @@ export class Sidecar {
 
   currentConfig(): ProxyConfig | undefined {
     return this.active?.config;
+  }
+
+  /** The config in use and when it was applied (the admin server's /config). */
+  configInfo(): { config: ProxyConfig; appliedAt: number } | undefined {
+    return this.active && { config: this.active.config, appliedAt: this.active.appliedAt };
+  }
+
+  isDraining(): boolean {
+    return this.drainStarted !== undefined;
   }
 
   /** Where the listeners are bound (port 0 becomes the real port). */
@@ -148,6 +175,7 @@ export class Sidecar {
     for (const l of listeners) l.destroy();
     this.state.http1.close();
     this.state.http2.close();
+    await this.observability.close(1000);
     this.log.info('drained');
   }
 

@@ -13,12 +13,13 @@ export function inboundPipeline(config: ProxyConfig, state: PipelineState): Hand
   const portFor = (req: RequestHead): InboundPort | undefined => inboundPortFor(config.inbound, req.authority);
   return compose(
     [
-      // Insertion point (observability): metrics, tracing headers and access log.
-      // Insertion point (policy): inbound rate limit, and authorization once identities exist.
-      // 1. Deliver to the local app port the caller addressed.
+      // 1. Metrics, tracing headers and the access log, as on the outbound side.
+      ...state.observe(config),
+      // Insertion point: authorization of the caller's identity, once mTLS identities exist.
+      // 2. Deliver to the local app port the caller addressed.
       deliverToApp(portFor),
     ],
-    // 2. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
+    // 3. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
     forwarder({ http1: state.http1, http2: state.http2, protocolFor: (req) => portFor(req)?.protocol }),
   );
 }

@@ -14,8 +14,10 @@ import { compose, type Handler, type Layer } from './types.js';
 export interface PipelineState {
   http1: Http1Pool;
   http2: Http2Pool;
-  /** Endpoint choice; replaced by the policy balancer once it is on main. */
-  balancer: Layer;
+  /** Metrics, tracing headers and access log for a pipeline of `config` (sidecar/observe.ts). */
+  observe: (config: ProxyConfig) => Layer[];
+  /** Rate limit, timeouts, fault injection, bulkhead, retries, outlier detection and the balancer (sidecar/layers/policy.ts). */
+  policy: () => Layer[];
   random?: Random;
   /** The proxy's own bound listener addresses (pass-through must not loop back into them). */
   self: () => { address: string; port: number }[];
@@ -24,15 +26,17 @@ export interface PipelineState {
 export function outboundPipeline(config: ProxyConfig, state: PipelineState): Handler {
   return compose(
     [
-      // Insertion point (observability): metrics, tracing headers and access log wrap everything below.
-      // 1. Host/:authority -> service -> route -> weighted backend; header changes; mirror; pass-through.
+      // 1. Metrics, tracing headers (x-request-id, traceparent, B3) and the access log wrap everything below.
+      ...state.observe(config),
+      // 2. Host/:authority -> service -> route -> weighted backend; header changes; mirror; pass-through.
       outboundRouting({ config, self: state.self, random: state.random }),
-      // Insertion point (policy), in this order: request timeout, retries with budget, per-try timeout,
-      // rate limit, fault injection, bulkhead, outlier detection.
-      // 2. Choose the endpoint of the target (skipped for pass-through, which already has one).
-      state.balancer,
+      // 3. Policies of the routed service, each its own layer, in the order layers/policy.ts explains:
+      //    rate limit, request timeout, fault injection, bulkhead, retries within the budget,
+      //    per-try timeout, outlier detection, and last the balancer choosing this try's endpoint.
+      //    A pass-through request has no target: these layers let it by with the endpoint it has.
+      ...state.policy(),
     ],
-    // 3. Send it over the endpoint's HTTP/1.1 pool or HTTP/2 session.
+    // 4. Send it over the endpoint's HTTP/1.1 pool or HTTP/2 session.
     forwarder({ http1: state.http1, http2: state.http2 }),
   );
 }

@@ -5,6 +5,7 @@ import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
 import { startHttpUpstream } from '../testing/http-upstream.js';
 import { settle } from '../testing/sockets.js';
+import { FakeClock } from '../../common/testing/fake-clock.js';
 
 const h = useHarness();
 
@@ -110,5 +111,24 @@ describe('HTTP/1.1 forwarding', () => {
     expect(await settle(() => s.openConnections(), 0)).toBe(0);
     expect(await settle(() => u.connections.open(), 0)).toBe(0);
     expect(await settle(() => s.upstreamConnections(), 0)).toBe(0);
+  });
+});
+
+describe('an upstream that never answers', () => {
+  it('gets 504 WEFT_REQUEST_TIMEOUT once the request timeout passes on the clock, and both connections are freed', async () => {
+    const clock = new FakeClock();
+    const u = await h.own(startHttpUpstream(() => undefined));
+    const s = await h.sidecar(testConfig({ services: [httpService('stuck', [u.port], { policy: { timeouts: { request: '2s' } } })] }), { clock });
+    const answer = ask(s.addresses().outbound.port, { host: 'stuck' });
+    expect(await settle(() => u.received.length, 1)).toBe(1);
+    await clock.advance(1999);
+    expect(u.connections.open()).toBe(1);
+    await clock.advance(1);
+    const res = await answer;
+    expect(res.status).toBe(504);
+    expect(res.headers['x-weft-error']).toBe('WEFT_REQUEST_TIMEOUT');
+    // The abandoned try's upstream connection is closed, not returned to the pool.
+    expect(await settle(() => u.connections.open(), 0)).toBe(0);
+    expect(await settle(() => s.openConnections(), 0)).toBe(0);
   });
 });
