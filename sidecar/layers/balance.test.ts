@@ -4,7 +4,8 @@ import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
 import { seededRandom } from '../../common/random.js';
 import type { LoadBalancerPolicy } from '../../common/config/types.js';
 import type { Handler } from '../pipeline/types.js';
-import { endpoint, endpoints, fakeContext, fakeRequest, fakeResponse, fakeTarget, openResponse } from '../testing/policy-fakes.js';
+import { endpoint, endpoints, contextOn, requestOf, fakeTarget, openResponse } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { endpointSetFor, endpointSets } from '../balancer/endpoint-set.js';
 import { balanceLayer } from './balance.js';
 
@@ -22,9 +23,9 @@ describe('balanceLayer', () => {
       return fakeResponse(200);
     });
     const target = fakeTarget({ endpoints: endpoints(2) });
-    const ctx = fakeContext(clock, target);
-    await handler(fakeRequest(), ctx);
-    await handler(fakeRequest(), fakeContext(clock, target));
+    const ctx = contextOn(clock, target);
+    await handler(requestOf(), ctx);
+    await handler(requestOf(), contextOn(clock, target));
     expect(seen).toEqual(['10.0.0.1:8080', '10.0.0.2:8080']);
     expect(ctx.stats.upstream).toBe('10.0.0.1:8080');
   });
@@ -38,7 +39,7 @@ describe('balanceLayer', () => {
       await clock.sleep(25);
       return open.res;
     });
-    const p = handler(fakeRequest(), fakeContext(clock, target));
+    const p = handler(requestOf(), contextOn(clock, target));
     const state = endpointSetFor(sets, target).get('10.0.0.1:8080')!;
     await clock.advance(0);
     expect(state.inFlight).toBe(1);
@@ -58,7 +59,7 @@ describe('balanceLayer', () => {
     const handler = wrap(async () => {
       throw new WeftError(ErrorCodes.CONNECT_FAILED, 'refused');
     });
-    await expect(handler(fakeRequest(), fakeContext(clock, target))).rejects.toThrow('refused');
+    await expect(handler(requestOf(), contextOn(clock, target))).rejects.toThrow('refused');
     const state = endpointSetFor(sets, target).get('10.0.0.1:8080')!;
     expect(state.inFlight).toBe(0);
     expect(state.latencyMs).toBe(1000);
@@ -74,15 +75,15 @@ describe('balanceLayer', () => {
       called = true;
       return fakeResponse(200);
     });
-    const ctx = fakeContext(clock, target);
-    const err = await handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    const ctx = contextOn(clock, target);
+    const err = await handler(requestOf(), ctx).catch((e: unknown) => e);
     expect(isWeftError(err, ErrorCodes.NO_HEALTHY_ENDPOINT)).toBe(true);
     expect((err as WeftError).status).toBe(503);
     expect((err as Error).message).toContain('2 known, 1 ready, 1 ejected');
     expect(ctx.stats.errorCode).toBe(ErrorCodes.NO_HEALTHY_ENDPOINT);
     expect(called).toBe(false);
     const empty = fakeTarget({ endpoints: [] });
-    await expect(handler(fakeRequest(), fakeContext(clock, empty))).rejects.toThrow('has no endpoints');
+    await expect(handler(requestOf(), contextOn(clock, empty))).rejects.toThrow('has no endpoints');
   });
 
   it('applies an endpoint update without disturbing requests in flight on removed endpoints', async () => {
@@ -95,13 +96,13 @@ describe('balanceLayer', () => {
       bodies.push(open);
       return open.res;
     });
-    const first = await handler(fakeRequest(), fakeContext(clock, target)); // 10.0.0.1
+    const first = await handler(requestOf(), contextOn(clock, target)); // 10.0.0.1
     const old = endpointSetFor(sets, target).get('10.0.0.1:8080')!;
     target.service.ports[0]!.endpoints = [endpoint('10.0.0.2'), endpoint('10.0.0.3')];
     const picked: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const ctx = fakeContext(clock, target);
-      await handler(fakeRequest(), ctx);
+      const ctx = contextOn(clock, target);
+      await handler(requestOf(), ctx);
       picked.push(ctx.stats.upstream!);
     }
     expect(picked.sort()).toEqual(['10.0.0.2:8080', '10.0.0.2:8080', '10.0.0.3:8080', '10.0.0.3:8080']);
@@ -124,14 +125,14 @@ describe('balanceLayer', () => {
     const { wrap } = layer(policy);
     const target = fakeTarget({ endpoints: endpoints(5) });
     const handler = wrap(async () => fakeResponse(200));
-    const ctx = fakeContext(clock, target);
-    const res = await handler(fakeRequest(), ctx);
+    const ctx = contextOn(clock, target);
+    const res = await handler(requestOf(), ctx);
     const cookie = String(res.headers['set-cookie']);
     expect(cookie).toMatch(/^weft-affinity=[0-9a-f]{16}; Path=\/; HttpOnly; Max-Age=3600$/);
     const value = cookie.split(';')[0]!;
     for (let i = 0; i < 10; i++) {
-      const again = fakeContext(clock, target);
-      const r = await handler(fakeRequest('GET', 'empty', { cookie: `other=1; ${value}` }), again);
+      const again = contextOn(clock, target);
+      const r = await handler(requestOf('GET', 'empty', { cookie: `other=1; ${value}` }), again);
       expect(again.stats.upstream).toBe(ctx.stats.upstream);
       expect(r.headers['set-cookie']).toBeUndefined();
     }
@@ -143,8 +144,8 @@ describe('balanceLayer', () => {
     const target = fakeTarget({ endpoints: endpoints(5) });
     const handler = wrap(async () => fakeResponse(200));
     const upstreamOf = async (user: string): Promise<string | undefined> => {
-      const ctx = fakeContext(clock, target);
-      await handler(fakeRequest('GET', 'empty', { 'x-user': user }), ctx);
+      const ctx = contextOn(clock, target);
+      await handler(requestOf('GET', 'empty', { 'x-user': user }), ctx);
       return ctx.stats.upstream;
     };
     const alice = await upstreamOf('alice');

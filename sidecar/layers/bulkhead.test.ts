@@ -3,7 +3,7 @@ import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, isWeftError, type WeftError } from '../../common/errors.js';
 import type { ConnectionLimits } from '../../common/config/types.js';
 import type { ProxyResponse } from '../pipeline/types.js';
-import { fakeContext, fakeRequest, fakeTarget, openResponse } from '../testing/policy-fakes.js';
+import { contextOn, requestOf, fakeTarget, openResponse } from '../testing/policy-fakes.js';
 import { bulkheadLayer, bulkheads } from './bulkhead.js';
 import { ConcurrencyLimiter } from './limiter.js';
 
@@ -18,7 +18,7 @@ function setup(limits: ConnectionLimits) {
     return o.res;
   });
   const target = fakeTarget();
-  const send = (signal?: AbortSignal): Promise<ProxyResponse> => handler(fakeRequest(), fakeContext(clock, target, signal));
+  const send = (signal?: AbortSignal): Promise<ProxyResponse> => handler(requestOf(), contextOn(clock, target, signal));
   return { open, reasons, send, limiter: () => state.get('default/reviews') };
 }
 
@@ -66,9 +66,9 @@ describe('bulkheadLayer', () => {
     const handler = bulkheadLayer({ limits: () => ({ maxConnections: 0, maxRequests: 1, maxPendingRequests: 1 }), state })(async () => {
       throw new Error('boom');
     });
-    const ctx = fakeContext(new FakeClock(), fakeTarget());
-    await expect(handler(fakeRequest(), ctx)).rejects.toThrow('boom');
-    await expect(handler(fakeRequest(), ctx)).rejects.toThrow('boom');
+    const ctx = contextOn(new FakeClock(), fakeTarget());
+    await expect(handler(requestOf(), ctx)).rejects.toThrow('boom');
+    await expect(handler(requestOf(), ctx)).rejects.toThrow('boom');
     expect(state.get('default/reviews').inUse).toBe(0);
   });
 

@@ -3,7 +3,8 @@ import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, isWeftError, type WeftError } from '../../common/errors.js';
 import { seededRandom } from '../../common/random.js';
 import type { FaultPolicy } from '../../common/config/types.js';
-import { fakeContext, fakeRequest, fakeResponse, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { contextOn, requestOf, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { faultLayer } from './fault.js';
 
 function setup(fault: FaultPolicy, seed = 42) {
@@ -20,7 +21,7 @@ describe('faultLayer', () => {
     const t = setup({ abort: { percent: 25, status: 418 } });
     let aborted = 0;
     for (let i = 0; i < 4000; i++) {
-      const outcome = await t.handler(fakeRequest(), fakeContext(t.clock, fakeTarget())).catch((e: WeftError) => e);
+      const outcome = await t.handler(requestOf(), contextOn(t.clock, fakeTarget())).catch((e: WeftError) => e);
       if (isWeftError(outcome, ErrorCodes.FAULT_INJECTED)) {
         expect(outcome.status).toBe(418);
         aborted++;
@@ -36,7 +37,7 @@ describe('faultLayer', () => {
     const timings: number[] = [];
     for (let i = 0; i < 400; i++) {
       const start = t.clock.now();
-      await settle(t.clock, t.handler(fakeRequest(), fakeContext(t.clock, fakeTarget())), 1000, 100);
+      await settle(t.clock, t.handler(requestOf(), contextOn(t.clock, fakeTarget())), 1000, 100);
       timings.push(t.clock.now() - start);
     }
     const delayed = timings.filter((ms) => ms === 200).length;
@@ -49,7 +50,7 @@ describe('faultLayer', () => {
   it('cuts an injected delay short when the client goes away', async () => {
     const t = setup({ delay: { percent: 100, durationMs: 10_000 } });
     const client = new AbortController();
-    const p = t.handler(fakeRequest(), fakeContext(t.clock, fakeTarget(), client.signal)).catch((e: Error) => e.message);
+    const p = t.handler(requestOf(), contextOn(t.clock, fakeTarget(), client.signal)).catch((e: Error) => e.message);
     await t.clock.advance(10);
     client.abort(new Error('gone'));
     expect(await p).toBe('gone');
@@ -60,7 +61,7 @@ describe('faultLayer', () => {
     const run = async (seed: number, percent: number): Promise<string> => {
       const t = setup({ abort: { percent, status: 503 } }, seed);
       let out = '';
-      for (let i = 0; i < 50; i++) out += await t.handler(fakeRequest(), fakeContext(t.clock, fakeTarget())).then(() => '.', () => 'x');
+      for (let i = 0; i < 50; i++) out += await t.handler(requestOf(), contextOn(t.clock, fakeTarget())).then(() => '.', () => 'x');
       return out;
     };
     expect(await run(7, 30)).toBe(await run(7, 30));

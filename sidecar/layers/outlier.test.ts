@@ -4,7 +4,8 @@ import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
 import { seededRandom } from '../../common/random.js';
 import type { OutlierPolicy } from '../../common/config/types.js';
 import { compose, type Handler, type Target } from '../pipeline/types.js';
-import { endpoints, fakeContext, fakeRequest, fakeResponse, fakeTarget } from '../testing/policy-fakes.js';
+import { endpoints, contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { endpointSetFor, endpointSets } from '../balancer/endpoint-set.js';
 import { balanceLayer } from './balance.js';
 import { outlierLayer } from './outlier.js';
@@ -38,9 +39,9 @@ function setup(target: Target, outlier: OutlierPolicy = policy) {
     upstream,
   );
   const send = async (): Promise<string> => {
-    const ctx = fakeContext(clock, target);
+    const ctx = contextOn(clock, target);
     try {
-      const res = await handler(fakeRequest(), ctx);
+      const res = await handler(requestOf(), ctx);
       return `${ctx.stats.upstream} ${res.status}`;
     } catch (err) {
       return isWeftError(err) ? `${ctx.stats.upstream ?? '-'} ${err.code}` : String(err);

@@ -6,7 +6,8 @@ import { defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { TrafficPolicy } from '../../common/config/types.js';
 import { createSidecarMetrics } from '../metrics.js';
 import { compose, type Handler } from '../pipeline/types.js';
-import { endpoints, fakeContext, fakeRequest, fakeResponse, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { endpoints, contextOn, requestOf, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { createPolicyState, policyLayers } from './policy.js';
 import { policyMetricsEvents } from './policy-metrics.js';
 
@@ -36,8 +37,8 @@ function setup(policy: Partial<TrafficPolicy>) {
     policy: { loadBalancer: { algorithm: 'round-robin' }, ...policy },
   });
   const send = async (method = 'GET') => {
-    const ctx = fakeContext(clock, target);
-    const outcome = await settle(clock, handler(fakeRequest(method), ctx).then((r) => r.status, (e: unknown) => e));
+    const ctx = contextOn(clock, target);
+    const outcome = await settle(clock, handler(requestOf(method), ctx).then((r) => r.status, (e: unknown) => e));
     return { outcome, ctx };
   };
   const metric = async (name: string): Promise<number> => {

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, isWeftError, type WeftError } from '../../common/errors.js';
 import type { RateLimitPolicy } from '../../common/config/types.js';
-import { fakeContext, fakeRequest, fakeResponse, fakeTarget } from '../testing/policy-fakes.js';
+import { contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { TokenBucket, rateLimitLayer, tokenBuckets } from './rate-limit.js';
 
 describe('TokenBucket', () => {
@@ -33,7 +34,7 @@ describe('rateLimitLayer', () => {
     );
     const reviews = fakeTarget({ name: 'reviews' });
     const ratings = fakeTarget({ name: 'ratings' });
-    const send = (target = reviews) => handler(fakeRequest(), fakeContext(clock, target)).then((r) => r.status, (e: WeftError) => e);
+    const send = (target = reviews) => handler(requestOf(), contextOn(clock, target)).then((r) => r.status, (e: WeftError) => e);
     expect(await send()).toBe(200);
     expect(await send()).toBe(200);
     const err = await send();

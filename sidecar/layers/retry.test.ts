@@ -4,7 +4,8 @@ import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
 import { defaultRetries } from '../../common/config/defaults.js';
 import type { RetryPolicy } from '../../common/config/types.js';
 import type { Handler, Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
-import { fakeContext, fakeRequest, fakeResponse, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { contextOn, requestOf, fakeTarget, settle } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { retryBudgets, retryLayer } from './retry.js';
 
 const noJitter = (): number => 0.5;
@@ -32,7 +33,7 @@ function setup(policy: Partial<RetryPolicy>, script: (number | WeftError)[]) {
     random: noJitter,
     events: { retried: (_c, r) => events.retried.push(r), budgetExhausted: () => events.exhausted++ },
   })(scripted(script, log, clock));
-  const run = async (req: ProxyRequest = fakeRequest(), ctx: RequestContext = fakeContext(clock, fakeTarget())) => {
+  const run = async (req: ProxyRequest = requestOf(), ctx: RequestContext = contextOn(clock, fakeTarget())) => {
     const p = handler(req, ctx).then((res) => ({ res, ctx }), (err: unknown) => ({ err, ctx }));
     return (await settle(clock, p)) as { res?: ProxyResponse; err?: unknown; ctx: RequestContext };
   };
@@ -59,7 +60,7 @@ describe('retryLayer', () => {
       discarded.push(res);
       return res;
     });
-    const p = handler(fakeRequest(), fakeContext(clock, fakeTarget()));
+    const p = handler(requestOf(), contextOn(clock, fakeTarget()));
     expect((await settle(clock, p)).status).toBe(200);
     expect(discarded[0]?.body.destroyed).toBe(true);
     expect(discarded[1]?.body.destroyed).toBe(false);
@@ -103,39 +104,39 @@ describe('retryLayer', () => {
   it('retries only idempotent methods unless retryNonIdempotent', async () => {
     for (const method of ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']) {
       const t = setup({}, [503, 200]);
-      expect((await t.run(fakeRequest(method))).res?.status, method).toBe(200);
+      expect((await t.run(requestOf(method))).res?.status, method).toBe(200);
     }
     for (const method of ['POST', 'PATCH']) {
       const t = setup({}, [503, 200]);
-      expect((await t.run(fakeRequest(method, 'replayable'))).res?.status, method).toBe(503);
+      expect((await t.run(requestOf(method, 'replayable'))).res?.status, method).toBe(503);
       expect(t.log).toHaveLength(1);
     }
     const allowed = setup({ retryNonIdempotent: true }, [503, 200]);
-    expect((await allowed.run(fakeRequest('POST', 'replayable'))).res?.status).toBe(200);
+    expect((await allowed.run(requestOf('POST', 'replayable'))).res?.status).toBe(200);
   });
 
   it('never retries a body that is no longer replayable', async () => {
     const t = setup({}, [503, 200]);
-    expect((await t.run(fakeRequest('PUT', 'too-big'))).res?.status).toBe(503);
+    expect((await t.run(requestOf('PUT', 'too-big'))).res?.status).toBe(503);
     const u = setup({}, [503, 200]);
-    expect((await u.run(fakeRequest('PUT', 'replayable'))).res?.status).toBe(200);
+    expect((await u.run(requestOf('PUT', 'replayable'))).res?.status).toBe(200);
   });
 
   it('retries listed gRPC statuses from a trailers-only response', async () => {
     const clock = new FakeClock();
     const answers = [{ 'grpc-status': '14' }, { 'grpc-status': '5' }];
     const handler = retryLayer({ retries: () => defaultRetries, budgets: retryBudgets(), random: noJitter })(async () =>
-      fakeResponse(200, answers.shift() ?? {}),
+      fakeResponse(200, [], answers.shift() ?? {}),
     );
-    const p = handler(fakeRequest('POST'), fakeContext(clock, fakeTarget()));
+    const p = handler(requestOf('POST'), contextOn(clock, fakeTarget()));
     // gRPC calls are POSTs: without retryNonIdempotent, UNAVAILABLE (14) is returned as is.
     expect((await settle(clock, p)).headers['grpc-status']).toBe('14');
     const grpcPolicy = { ...defaultRetries, retryNonIdempotent: true };
     const answers2: Headers[] = [{ 'grpc-status': '14' }, { 'grpc-status': '5' }, {}];
     const h2 = retryLayer({ retries: () => grpcPolicy, budgets: retryBudgets(), random: noJitter })(async () =>
-      fakeResponse(200, answers2.shift() ?? {}),
+      fakeResponse(200, [], answers2.shift() ?? {}),
     );
-    const q = h2(fakeRequest('POST'), fakeContext(clock, fakeTarget()));
+    const q = h2(requestOf('POST'), contextOn(clock, fakeTarget()));
     // UNAVAILABLE is retried; NOT_FOUND (5) is not in the list and is returned as is.
     expect((await settle(clock, q)).headers['grpc-status']).toBe('5');
   });
@@ -155,9 +156,9 @@ describe('retryLayer', () => {
 
   it('does not start a retry that cannot finish before the deadline', async () => {
     const t = setup({ attempts: 3, backoff: { baseMs: 100, maxMs: 100 } }, [503]);
-    const ctx = fakeContext(t.clock, fakeTarget());
+    const ctx = contextOn(t.clock, fakeTarget());
     ctx.deadline = 90; // the first backoff (50 ms) fits, the second would end at 50 + 50 > 90
-    const { res } = await t.run(fakeRequest(), ctx);
+    const { res } = await t.run(requestOf(), ctx);
     expect(res?.status).toBe(503);
     expect(t.log.map((l) => l.at)).toEqual([0, 50]);
   });
@@ -170,7 +171,7 @@ describe('retryLayer', () => {
       tries++;
       return fakeResponse(503);
     });
-    const p = handler(fakeRequest(), fakeContext(clock, fakeTarget(), client.signal)).catch((e: unknown) => e);
+    const p = handler(requestOf(), contextOn(clock, fakeTarget(), client.signal)).catch((e: unknown) => e);
     await clock.advance(5);
     client.abort(new Error('client gone'));
     expect(((await p) as Error).message).toBe('client gone');

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { Handler, RequestContext } from '../pipeline/types.js';
-import { fakeContext, fakeRequest, fakeResponse, fakeTarget } from '../testing/policy-fakes.js';
+import { contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
+import { fakeResponse } from '../testing/request-fixtures.js';
 import { perTryTimeoutLayer, requestTimeoutLayer } from './timeout.js';
 
 /** An upstream that answers after `ms` on the clock, or fails when its signal aborts first. */
@@ -19,8 +20,8 @@ describe('requestTimeoutLayer', () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
     const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
-    const ctx = fakeContext(clock, fakeTarget());
-    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    const ctx = contextOn(clock, fakeTarget());
+    const outcome = handler(requestOf(), ctx).catch((e: unknown) => e);
     await clock.advance(99);
     expect(seen[0]?.signal.aborted).toBe(false);
     await clock.advance(1);
@@ -36,7 +37,7 @@ describe('requestTimeoutLayer', () => {
     const clock = new FakeClock(500);
     const seen: RequestContext[] = [];
     const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 40, seen));
-    const res = handler(fakeRequest(), fakeContext(clock, fakeTarget()));
+    const res = handler(requestOf(), contextOn(clock, fakeTarget()));
     await clock.advance(40);
     expect((await res).status).toBe(200);
     expect(seen[0]?.deadline).toBe(600);
@@ -47,9 +48,9 @@ describe('requestTimeoutLayer', () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
     const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
-    const ctx = fakeContext(clock, fakeTarget());
+    const ctx = contextOn(clock, fakeTarget());
     ctx.deadline = 30;
-    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    const outcome = handler(requestOf(), ctx).catch((e: unknown) => e);
     await clock.advance(30);
     expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
   });
@@ -57,8 +58,8 @@ describe('requestTimeoutLayer', () => {
   it('does nothing when no request timeout is configured', async () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
-    const ctx = fakeContext(clock, fakeTarget());
-    const res = requestTimeoutLayer({ requestMs: () => 0 })(slowUpstream(clock, 10_000, seen))(fakeRequest(), ctx);
+    const ctx = contextOn(clock, fakeTarget());
+    const res = requestTimeoutLayer({ requestMs: () => 0 })(slowUpstream(clock, 10_000, seen))(requestOf(), ctx);
     await clock.advance(10_000);
     expect((await res).status).toBe(200);
     expect(seen[0]).toBe(ctx);
@@ -69,7 +70,7 @@ describe('requestTimeoutLayer', () => {
     const late = fakeResponse(200);
     let release: () => void = () => undefined;
     const handler = requestTimeoutLayer({ requestMs: () => 10 })(() => new Promise((resolve) => (release = () => resolve(late))));
-    const outcome = handler(fakeRequest(), fakeContext(clock, fakeTarget())).catch((e: unknown) => e);
+    const outcome = handler(requestOf(), contextOn(clock, fakeTarget())).catch((e: unknown) => e);
     await clock.advance(10);
     expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
     release();
@@ -83,8 +84,8 @@ describe('perTryTimeoutLayer', () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
     const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
-    const ctx = fakeContext(clock, fakeTarget());
-    const outcome = handler(fakeRequest(), ctx).catch((e: unknown) => e);
+    const ctx = contextOn(clock, fakeTarget());
+    const outcome = handler(requestOf(), ctx).catch((e: unknown) => e);
     await clock.advance(49);
     expect(seen[0]?.signal.aborted).toBe(false);
     await clock.advance(1);
@@ -99,7 +100,7 @@ describe('perTryTimeoutLayer', () => {
     const client = new AbortController();
     const seen: RequestContext[] = [];
     const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
-    const outcome = handler(fakeRequest(), fakeContext(clock, fakeTarget(), client.signal)).catch((e: unknown) => e);
+    const outcome = handler(requestOf(), contextOn(clock, fakeTarget(), client.signal)).catch((e: unknown) => e);
     await clock.advance(10);
     client.abort(new Error('client gone'));
     expect((await outcome as Error).message).toBe('client gone');

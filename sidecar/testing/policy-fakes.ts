@@ -1,11 +1,11 @@
-/** Fakes for testing data-plane layers without sockets: targets, contexts, requests, responses. */
+/** Fakes for testing the policy layers without sockets: targets with endpoints, contexts on a fake clock, open responses. */
 import { Readable } from 'node:stream';
-import { silentLogger } from '../../common/log.js';
 import { defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { Endpoint, Service, TrafficPolicy } from '../../common/config/types.js';
 import type { Clock } from '../../common/clock.js';
 import { flushMicrotasks, type FakeClock } from '../../common/testing/fake-clock.js';
 import type { Headers, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
+import { bodyOf, fakeContext, fakeRequest } from './request-fixtures.js';
 
 export function endpoint(address: string, port = 8080, weight = 1, ready = true): Endpoint {
   return { address, port, weight, ready };
@@ -28,37 +28,15 @@ export function fakeTarget(opts: { name?: string; endpoints?: Endpoint[]; policy
   return { service, port: 9080, protocol: 'http' };
 }
 
-export function fakeContext(clock: Clock, target?: Target, signal: AbortSignal = new AbortController().signal): RequestContext {
-  return {
-    id: 'req-1',
-    direction: 'outbound',
-    clock,
-    log: silentLogger,
-    signal,
-    target,
-    attempt: 0,
-    stats: { retries: 0, startedAt: clock.now() },
-  };
+/** A context on `clock` for a routed `target` (the shared fakeContext, with the arguments layer tests vary). */
+export function contextOn(clock: Clock, target?: Target, signal: AbortSignal = new AbortController().signal): RequestContext {
+  return fakeContext({ clock, target, signal });
 }
 
 /** A request whose body is empty, replayable (small, fully received) or not replayable (too big). */
-export function fakeRequest(method = 'GET', body: 'empty' | 'replayable' | 'too-big' = 'empty', headers: Headers = {}): ProxyRequest {
-  return {
-    method,
-    authority: 'reviews:9080',
-    path: '/',
-    headers,
-    protocol: 'http1',
-    body: {
-      open: () => Readable.from(body === 'empty' ? [] : [Buffer.from('body')]),
-      replayable: body !== 'too-big',
-      empty: body === 'empty',
-    },
-  };
-}
-
-export function fakeResponse(status: number, headers: Headers = {}, chunks: string[] = ['ok']): ProxyResponse {
-  return { status, headers, body: Readable.from(chunks.map((c) => Buffer.from(c)), { objectMode: false }) };
+export function requestOf(method = 'GET', body: 'empty' | 'replayable' | 'too-big' = 'empty', headers: Headers = {}): ProxyRequest {
+  if (body === 'empty') return fakeRequest({ method, headers });
+  return fakeRequest({ method, headers, body: { ...bodyOf(['body']), replayable: body === 'replayable' } });
 }
 
 /** A response whose body stays open until the test ends it, for in-flight accounting. */
