@@ -1,0 +1,23 @@
+/** Forwarding core (b): node:http server, node:http client with a keep-alive Agent. */
+import { Agent, request } from 'node:http';
+import { pipeline } from 'node:stream';
+import { endToEndHeaders } from './hop-by-hop.js';
+import { failForward, type Core } from './core.js';
+
+export const nodeHttpCore: Core = (upstream) => {
+  const agent = new Agent({ keepAlive: true, maxSockets: 256, scheduling: 'lifo' });
+  return {
+    handle(req, res) {
+      const upstreamReq = request(
+        { agent, host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: endToEndHeaders(req.headers) },
+        (upstreamRes) => {
+          res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers));
+          pipeline(upstreamRes, res, () => {});
+        },
+      );
+      upstreamReq.on('error', (err) => failForward(res, err));
+      pipeline(req, upstreamReq, () => {});
+    },
+    close: () => agent.destroy(),
+  };
+};

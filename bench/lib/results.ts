@@ -1,0 +1,101 @@
+/**
+ * The shape of bench/results/<date>-<name>.json. One file holds one invocation: every scenario
+ * measured under the same machine load, with the exact command of each row, so ratios within a
+ * file are what to compare. The control-plane section is filled once that benchmark exists.
+ */
+import type { LoadResult } from './fortio.js';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  kernel: string;
+  memoryBytes: number;
+}
+
+export interface Settings {
+  rates: number[];
+  connections: number;
+  latencySec: number;
+  throughputConnections: number;
+  throughputSec: number;
+  grpcQps: number;
+  /** The latency and throughput matrices are repeated, interleaved, this many times; reports take the median round. */
+  rounds: number;
+  /** CPU the proxies under test are pinned to; the load generator and upstream get `loadCpu`. */
+  proxyCpu: number;
+  loadCpu: number;
+}
+
+export interface ProcessInfo {
+  name: string;
+  command: string;
+}
+
+export interface ScenarioInfo {
+  name: string;
+  group: 'reference' | 'weft' | 'peer' | 'core';
+  description: string;
+  /** The processes of this scenario beyond the shared upstream, as started. */
+  processes: ProcessInfo[];
+  /** RSS of each proxy process tree once started and warmed, before measured load. */
+  idleRssBytes: Record<string, number>;
+  /** Why the scenario was not measured, when it was not. */
+  skipped?: string;
+}
+
+export type RunKind = 'latency' | 'throughput' | 'grpc';
+
+export interface ProxyUsage {
+  name: string;
+  /** Largest RSS seen while the load ran. */
+  peakRssBytes: number;
+  cpuSecPer1000: number;
+}
+
+export interface RunRecord {
+  scenario: string;
+  kind: RunKind;
+  /** 1-based repetition of the matrix this run belongs to. */
+  round: number;
+  /** The fortio command line, as run. */
+  command: string;
+  result: LoadResult;
+  proxies: ProxyUsage[];
+  /** True when the generator could not keep the requested rate (tail latency under-reported). */
+  fellBehind: boolean;
+}
+
+export interface ProfileSummary {
+  scenario: string;
+  reason: string;
+  file: string;
+  topFrames: { name: string; location: string; selfPercent: number }[];
+}
+
+export interface ControlPlaneRun {
+  services: number;
+  endpointsPerService: number;
+  proxies: number;
+  propagationMs: { p50: number; p99: number };
+  rssBytes: number;
+  cpuSec: number;
+  pushBytes: number;
+  command: string;
+}
+
+export interface BenchResults {
+  schema: 1;
+  name: string;
+  date: string;
+  profile: 'quick' | 'full' | 'cores';
+  machine: Machine;
+  versions: Record<string, string>;
+  settings: Settings;
+  upstream: ProcessInfo[];
+  scenarios: ScenarioInfo[];
+  runs: RunRecord[];
+  profiles: ProfileSummary[];
+  /** Filled by the control-plane benchmark; null until it runs. */
+  controlPlane: { runs: ControlPlaneRun[] } | null;
+  notes: string[];
+}

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { topFrames, type CpuProfile } from './top-frames.js';
+
+const frame = (id: number, functionName: string, url = '', lineNumber = 0) => ({ id, callFrame: { functionName, url, lineNumber } });
+
+describe('topFrames', () => {
+  const profile: CpuProfile = {
+    nodes: [
+      frame(1, '(root)'),
+      frame(2, '(idle)'),
+      frame(3, 'parseHeaders', 'file:///work/x/node_modules/undici/lib/core/util.js', 9),
+      frame(4, 'forward', 'file:///work/x/dist/sidecar/upstream/forwarder.js', 41),
+      frame(5, '(garbage collector)'),
+      frame(6, 'forward', 'file:///work/x/dist/sidecar/upstream/forwarder.js', 41),
+    ],
+    // Each sample's time is the next delta: 2 -> 100, 3 -> 30, 4 -> 50, 5 -> 10, 6 -> 10.
+    samples: [2, 3, 4, 5, 6, 2],
+    timeDeltas: [0, 100, 30, 50, 10, 10],
+  };
+
+  it('ranks by self time, merges the same function, and leaves idle time out of the share', () => {
+    const top = topFrames(profile);
+    expect(top.map((f) => f.name)).toEqual(['forward', 'parseHeaders', '(garbage collector)']);
+    expect(top[0]?.location).toBe('dist/sidecar/upstream/forwarder.js:42');
+    expect(top[0]?.selfPercent).toBeCloseTo(60);
+    expect(top[1]?.location).toBe('undici/lib/core/util.js:10');
+    expect(top.reduce((a, f) => a + f.selfPercent, 0)).toBeCloseTo(100);
+  });
+
+  it('falls back to hit counts and honours the limit', () => {
+    const counted: CpuProfile = { nodes: [{ ...frame(1, 'a'), hitCount: 3 }, { ...frame(2, 'b'), hitCount: 1 }] };
+    expect(topFrames(counted, 1)).toEqual([{ name: 'a', location: '', selfPercent: 75 }]);
+  });
+});

@@ -1,0 +1,140 @@
+/** Renders BENCHMARKS.md from one results file: tables with ratios against direct and the peers. */
+import type { BenchResults, RunRecord } from '../lib/results.js';
+import { findRun, mb, ms, ranScenarios, ratio } from './query.js';
+import { evaluateTargets, statusWord } from './targets.js';
+
+const PEERS = ['nginx-pair', 'haproxy-pair'];
+
+function table(head: string[], rows: string[][]): string {
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  return [line(head), line(head.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function flags(r: RunRecord): string {
+  return [r.result.errors > 0 ? `${r.result.errors} errors` : '', r.fellBehind ? 'generator fell behind' : ''].filter(Boolean).join(', ');
+}
+
+function latencySection(results: BenchResults, qps: number): string {
+  const direct = findRun(results, 'direct', 'latency', qps)?.result.latencyMs;
+  const peerP99 = PEERS.map((p) => findRun(results, p, 'latency', qps)?.result.latencyMs.p99);
+  const rows = ranScenarios(results).flatMap((name) => {
+    const r = findRun(results, name, 'latency', qps);
+    if (!r) return [];
+    const l = r.result.latencyMs;
+    const added = direct ? `+${ms(l.p99 - direct.p99)}` : '–';
+    return [[name, ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), added, ...peerP99.map((p) => ratio(l.p99, p)), flags(r)]];
+  });
+  return `### ${qps} rps\n\n${table(['scenario', 'p50', 'p90', 'p99', 'p99.9', 'added p99 vs direct', ...PEERS.map((p) => `p99 vs ${p}`), 'notes'], rows)}`;
+}
+
+function throughputSection(results: BenchResults): string {
+  const direct = findRun(results, 'direct', 'throughput')?.result.actualQps;
+  const nginx = findRun(results, 'nginx-pair', 'throughput')?.result.actualQps;
+  const rows = ranScenarios(results).flatMap((name) => {
+    const r = findRun(results, name, 'throughput');
+    if (!r) return [];
+    const p = r.proxies[0];
+    return [[name, Math.round(r.result.actualQps).toString(), ratio(r.result.actualQps, direct), ratio(r.result.actualQps, nginx), ms(r.result.latencyMs.p99), p ? p.cpuSecPer1000.toFixed(3) : '–', p ? mb(p.peakRssBytes) : '–', flags(r)]];
+  });
+  return table(['scenario', 'rps', 'vs direct', 'vs nginx (one hop)', 'p99 ms', 'CPU s / 1000 req', 'peak RSS', 'notes'], rows);
+}
+
+function resourceSection(results: BenchResults): string {
+  const rows = ranScenarios(results).flatMap((name) => {
+    const info = results.scenarios.find((s) => s.name === name);
+    const r = findRun(results, name, 'latency', 1000);
+    if (!info || !r) return [];
+    return r.proxies.map((p) => [name, p.name, mb(info.idleRssBytes[p.name] ?? 0), mb(p.peakRssBytes), p.cpuSecPer1000.toFixed(3)]);
+  });
+  return table(['scenario', 'process', 'RSS idle', 'RSS at 1000 rps', 'CPU s / 1000 req at 1000 rps'], rows);
+}
+
+function grpcSection(results: BenchResults): string {
+  const direct = findRun(results, 'direct', 'grpc')?.result.latencyMs;
+  const rows = ranScenarios(results).flatMap((name) => {
+    const r = findRun(results, name, 'grpc');
+    if (!r) return [];
+    const l = r.result.latencyMs;
+    const cpu = r.proxies.reduce((a, p) => a + p.cpuSecPer1000, 0);
+    return [[name, ms(l.p50), ms(l.p90), ms(l.p99), ms(l.p999), direct ? `+${ms(l.p99 - direct.p99)}` : '–', r.proxies.length ? cpu.toFixed(3) : '–', flags(r)]];
+  });
+  return table(['scenario', 'p50', 'p90', 'p99', 'p99.9', 'added p99 vs direct', 'CPU s / 1000 req (all hops)', 'notes'], rows);
+}
+
+function profileSection(results: BenchResults): string {
+  if (results.profiles.length === 0) return 'No target was missed by a measured weft scenario, or profiling was off; no profile taken.';
+  return results.profiles
+    .map((p) => `**${p.scenario}** (${p.reason}; \`${p.file}\`)\n\n${table(['self %', 'function', 'where'], p.topFrames.map((f) => [f.selfPercent.toFixed(1), `\`${f.name}\``, f.location]))}`)
+    .join('\n\n');
+}
+
+function controlPlaneSection(results: BenchResults): string {
+  const runs = results.controlPlane?.runs ?? [];
+  if (runs.length === 0) return 'Not measured yet: it needs the control plane and the local cluster (see docs/benchmarks.md).';
+  return table(
+    ['services x endpoints', 'proxies', 'propagation p50', 'p99', 'RSS', 'CPU s', 'push bytes'],
+    runs.map((r) => [`${r.services}x${r.endpointsPerService}`, String(r.proxies), `${r.propagationMs.p50} ms`, `${r.propagationMs.p99} ms`, mb(r.rssBytes), r.cpuSec.toFixed(1), String(r.pushBytes)]),
+  );
+}
+
+function commandsSection(results: BenchResults): string {
+  const lines = [
+    ...results.upstream.map((p) => `- upstream \`${p.name}\`: \`${p.command}\``),
+    ...results.scenarios.flatMap((s) => (s.skipped ? [`- ${s.name}: skipped (${s.skipped})`] : s.processes.map((p) => `- ${s.name} \`${p.name}\`: \`${p.command}\``))),
+    ...results.runs.map((r) => `- ${r.scenario} ${r.kind}${r.result.requestedQps ? ` ${r.result.requestedQps} rps` : ''}: \`${r.command}\``),
+  ];
+  return lines.join('\n');
+}
+
+export function renderBenchmarks(results: BenchResults, source: string): string {
+  const m = results.machine;
+  const s = results.settings;
+  const v = Object.entries(results.versions).map(([k, val]) => `${k} ${val}`).join(', ');
+  const targets = evaluateTargets(results).map((t) => [t.target, t.measured, statusWord(t)]);
+  return `# weft benchmarks
+
+Generated from \`${source}\` by \`node dist/bench/report/main.js ${source}\`; do not edit by hand.
+Run \`make bench\` (a few minutes) or \`make bench-full\` to measure again; docs/benchmarks.md says how to read this.
+
+- **Date** ${results.date} (profile \`${results.profile}\`)
+- **Machine** ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Linux ${m.kernel}
+- **Versions** ${v}
+- **Load** fortio, open model at a fixed rate (\`-qps N -uniform\`), ${s.connections} connections, ${s.latencySec}s per row; 1 KiB responses from nginx serving a static file.
+  Proxies pinned to CPU ${s.proxyCpu}; load generator and upstream pinned to CPU ${s.loadCpu}. Latencies in milliseconds.
+${results.notes.map((n) => `- ${n}`).join('\n')}
+
+## Targets (reported, not asserted)
+
+${table(['target', 'measured', 'status'], targets)}
+
+## Latency, HTTP/1.1
+
+${s.rates.map((q) => latencySection(results, q)).join('\n\n')}
+
+## Maximum throughput, one proxy held to one core
+
+${s.throughputConnections} connections, closed loop, ${s.throughputSec}s. For the pairs this is the server-side hop alone; for \`direct\`, the upstream alone.
+
+${throughputSection(results)}
+
+## Memory and CPU
+
+${resourceSection(results)}
+
+## gRPC (HTTP/2) at ${s.grpcQps} rps
+
+${grpcSection(results)}
+
+## Where the time goes
+
+${profileSection(results)}
+
+## Control plane
+
+${controlPlaneSection(results)}
+
+## Commands
+
+${commandsSection(results)}
+`;
+}
