@@ -76,8 +76,8 @@ async function main(): Promise<void> {
 
   const runs: RunRecord[] = [];
   let seq = 0;
-  const run = async (scenario: string, kind: RunKind, round: number, qps: number, connections: number, sec: number, target: HttpTarget | string, proxies: Started[]): Promise<RunRecord> => {
-    const isGrpc = typeof target === 'string';
+  const run = async (scenario: string, kind: RunKind, round: number, qps: number, connections: number, sec: number, target: HttpTarget | { address: string; headers?: Record<string, string> }, proxies: Started[]): Promise<RunRecord> => {
+    const isGrpc = 'address' in target;
     return measure({
       scenario,
       kind,
@@ -90,8 +90,8 @@ async function main(): Promise<void> {
         connections,
         durationSec: sec,
         kind: isGrpc ? 'grpc' : 'http',
-        target: isGrpc ? target : target.url,
-        headers: isGrpc ? undefined : target.headers,
+        target: isGrpc ? target.address : target.url,
+        headers: target.headers,
         jsonOut: join(dir, 'fortio', `${++seq}-${scenario}-${kind}-${qps}.json`),
       },
     });

@@ -1,4 +1,8 @@
-/** What a forwarding core is: a request handler bound to one upstream, and a way to let go of its connections. */
+/**
+ * What a forwarding core is: a request handler bound to one upstream, and a way to let go of its
+ * connections. All cores stream with `.pipe()` (as http-proxy does internally) so that they differ
+ * only in the upstream client.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
 export interface Upstream {

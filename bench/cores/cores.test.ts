@@ -41,6 +41,12 @@ async function send(port: number, opts: { method?: string; path?: string; header
   });
 }
 
+async function loadCore(name: string) {
+  const load = CORES[name];
+  if (!load) throw new Error(`no core ${name}`);
+  return load();
+}
+
 const connections = (server: Server): Promise<number> =>
   new Promise((resolve, reject) => server.getConnections((err, n) => (err ? reject(err) : resolve(n))));
 
@@ -50,7 +56,7 @@ describe.each(Object.keys(CORES))('forwarding core %s', (name) => {
 
   beforeAll(async () => {
     upstream = await startUpstream();
-    core = await serveCore(CORES[name] as NonNullable<(typeof CORES)[string]>, { host: '127.0.0.1', port: upstream.port });
+    core = await serveCore(await loadCore(name), { host: '127.0.0.1', port: upstream.port });
   });
   afterAll(async () => {
     await core?.close();
@@ -84,14 +90,14 @@ describe.each(Object.keys(CORES))('forwarding core %s', (name) => {
     expect(await connections(upstream.server)).toBeLessThanOrEqual(2);
     await core.close();
     await expect.poll(() => connections(upstream.server), { timeout: 10_000 }).toBe(0);
-    core = await serveCore(CORES[name] as NonNullable<(typeof CORES)[string]>, { host: '127.0.0.1', port: upstream.port });
+    core = await serveCore(await loadCore(name), { host: '127.0.0.1', port: upstream.port });
   });
 
   it('answers 502 when the upstream is gone', async () => {
     const dead = await startUpstream();
     dead.server.close();
     await once(dead.server, 'close');
-    const lonely = await serveCore(CORES[name] as NonNullable<(typeof CORES)[string]>, { host: '127.0.0.1', port: dead.port });
+    const lonely = await serveCore(await loadCore(name), { host: '127.0.0.1', port: dead.port });
     try {
       expect((await send(lonely.port, {})).status).toBe(502);
     } finally {

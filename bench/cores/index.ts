@@ -1,11 +1,8 @@
-/** The forwarding cores by name, as the harness and the tests address them. */
+/** The forwarding cores by name, loaded on demand so a core's process holds only its own client library. */
 import type { Core } from './core.js';
-import { httpProxyCore } from './http-proxy.js';
-import { nodeHttpCore } from './node-http.js';
-import { undiciCore } from './undici.js';
 
-export const CORES: Record<string, Core> = {
-  'http-proxy': httpProxyCore,
-  'node-http': nodeHttpCore,
-  undici: undiciCore,
+export const CORES: Record<string, () => Promise<Core>> = {
+  'http-proxy': async () => (await import('./http-proxy.js')).httpProxyCore,
+  'node-http': async () => (await import('./node-http.js')).nodeHttpCore,
+  undici: async () => (await import('./undici.js')).undiciCore,
 };

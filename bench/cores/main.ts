@@ -9,13 +9,13 @@ import { serveCore } from './serve.js';
 const { values } = parseArgs({
   options: { core: { type: 'string' }, upstream: { type: 'string' }, port: { type: 'string', default: '0' } },
 });
-const core = CORES[values.core ?? ''];
+const load = CORES[values.core ?? ''];
 const match = /^([^:]+):(\d+)$/.exec(values.upstream ?? '');
-if (!core || !match) {
+if (!load || !match) {
   console.error(`usage: --core ${Object.keys(CORES).join('|')} --upstream host:port [--port N]`);
   process.exit(2);
 }
-const served = await serveCore(core, { host: match[1] ?? '', port: Number(match[2]) }, Number(values.port));
+const served = await serveCore(await load(), { host: match[1] ?? '', port: Number(match[2]) }, Number(values.port));
 console.log(JSON.stringify({ port: served.port }));
 const stop = (): void => void served.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);

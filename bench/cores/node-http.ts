@@ -1,6 +1,5 @@
 /** Forwarding core (b): node:http server, node:http client with a keep-alive Agent. */
 import { Agent, request } from 'node:http';
-import { pipeline } from 'node:stream';
 import { endToEndHeaders } from './hop-by-hop.js';
 import { failForward, type Core } from './core.js';
 
@@ -12,11 +11,11 @@ export const nodeHttpCore: Core = (upstream) => {
         { agent, host: upstream.host, port: upstream.port, method: req.method, path: req.url, headers: endToEndHeaders(req.headers) },
         (upstreamRes) => {
           res.writeHead(upstreamRes.statusCode ?? 502, endToEndHeaders(upstreamRes.headers));
-          pipeline(upstreamRes, res, () => {});
+          upstreamRes.on('error', (err) => res.destroy(err)).pipe(res);
         },
       );
       upstreamReq.on('error', (err) => failForward(res, err));
-      pipeline(req, upstreamReq, () => {});
+      req.on('error', () => upstreamReq.destroy()).pipe(upstreamReq);
     },
     close: () => agent.destroy(),
   };

@@ -1,5 +1,4 @@
 /** Forwarding core (c): node:http server, undici Pool as the upstream client. */
-import { pipeline } from 'node:stream';
 import { Pool } from 'undici';
 import { endToEndHeaders } from './hop-by-hop.js';
 import { failForward, type Core } from './core.js';
@@ -18,7 +17,7 @@ export const undiciCore: Core = (upstream) => {
         })
         .then(({ statusCode, headers, body }) => {
           res.writeHead(statusCode, endToEndHeaders(headers));
-          pipeline(body, res, () => {});
+          body.on('error', (err) => res.destroy(err)).pipe(res);
         })
         .catch((err: unknown) => failForward(res, err));
     },

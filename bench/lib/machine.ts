@@ -1,5 +1,5 @@
 /** What machine and which versions a result came from. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import type { Machine } from './results.js';
@@ -9,15 +9,10 @@ export function describeMachine(): Machine {
   return { cpuModel: model.trim(), cores: cpus().length, kernel: release(), memoryBytes: totalmem() };
 }
 
-/** The first version-looking token in a command's output (stdout or stderr), or 'absent'. */
+/** The first version-looking token in a command's output (nginx prints it on stderr), or 'absent'. */
 export function versionOf(cmd: string, args: string[]): string {
-  try {
-    const out = execFileSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    return firstVersion(out);
-  } catch (err) {
-    const e = err as { stderr?: string; stdout?: string };
-    return firstVersion(`${e.stdout ?? ''}${e.stderr ?? ''}`);
-  }
+  const out = spawnSync(cmd, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  return out.error ? 'absent' : firstVersion(`${out.stdout ?? ''}${out.stderr ?? ''}`);
 }
 
 export function firstVersion(text: string): string {

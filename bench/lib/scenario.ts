@@ -10,8 +10,8 @@ export interface HttpTarget {
 
 export interface RunningScenario {
   http: HttpTarget;
-  /** host:port for fortio's gRPC ping through the scenario, when it carries gRPC. */
-  grpc?: string;
+  /** host:port for fortio's gRPC ping through the scenario, when it carries gRPC; a Host header becomes the :authority. */
+  grpc?: { address: string; headers?: Record<string, string> };
   /** Proxy processes whose CPU and memory are measured. */
   proxies: Started[];
   /** One proxy (pinned to the proxy CPU) and its address, for the maximum-throughput run. */

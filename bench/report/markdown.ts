@@ -1,6 +1,6 @@
 /** Renders BENCHMARKS.md from one results file: tables with ratios against direct and the peers. */
 import type { BenchResults, RunRecord } from '../lib/results.js';
-import { findRun, mb, ms, ranScenarios, ratio } from './query.js';
+import { findRun, mb, ms, ranScenarios, ratio, rpsPerCpuSecond } from './query.js';
 import { evaluateTargets, statusWord } from './targets.js';
 
 const PEERS = ['nginx-pair', 'haproxy-pair'];
@@ -29,14 +29,17 @@ function latencySection(results: BenchResults, qps: number): string {
 
 function throughputSection(results: BenchResults): string {
   const direct = findRun(results, 'direct', 'throughput')?.result.actualQps;
-  const nginx = findRun(results, 'nginx-pair', 'throughput')?.result.actualQps;
+  const nginxRun = findRun(results, 'nginx-pair', 'throughput');
+  const nginx = nginxRun?.result.actualQps;
+  const nginxPerCpu = nginxRun?.proxies[0] ? rpsPerCpuSecond(nginxRun.proxies[0].cpuSecPer1000) : undefined;
   const rows = ranScenarios(results).flatMap((name) => {
     const r = findRun(results, name, 'throughput');
     if (!r) return [];
     const p = r.proxies[0];
-    return [[name, Math.round(r.result.actualQps).toString(), ratio(r.result.actualQps, direct), ratio(r.result.actualQps, nginx), ms(r.result.latencyMs.p99), p ? p.cpuSecPer1000.toFixed(3) : '–', p ? mb(p.peakRssBytes) : '–', flags(r)]];
+    const perCpu = p ? rpsPerCpuSecond(p.cpuSecPer1000) : undefined;
+    return [[name, Math.round(r.result.actualQps).toString(), ratio(r.result.actualQps, direct), ratio(r.result.actualQps, nginx), ms(r.result.latencyMs.p99), p ? p.cpuSecPer1000.toFixed(3) : '–', perCpu ? Math.round(perCpu).toString() : '–', ratio(perCpu, nginxPerCpu), p ? mb(p.peakRssBytes) : '–', flags(r)]];
   });
-  return table(['scenario', 'rps', 'vs direct', 'vs nginx (one hop)', 'p99 ms', 'CPU s / 1000 req', 'peak RSS', 'notes'], rows);
+  return table(['scenario', 'rps', 'vs direct', 'vs nginx (one hop)', 'p99 ms', 'CPU s / 1000 req', 'rps per CPU second', 'per CPU vs nginx', 'peak RSS', 'notes'], rows);
 }
 
 function resourceSection(results: BenchResults): string {
@@ -114,6 +117,8 @@ ${s.rates.map((q) => latencySection(results, q)).join('\n\n')}
 ## Maximum throughput, one proxy held to one core
 
 ${s.throughputConnections} connections, closed loop, ${s.throughputSec}s. For the pairs this is the server-side hop alone; for \`direct\`, the upstream alone.
+On a shared machine the proxy's core is not all its own, so the rate it reaches understates it; \`rps per CPU second\`
+(1000 / CPU seconds per 1000 requests) is what it would serve with the whole core, and is the steadier figure.
 
 ${throughputSection(results)}
 

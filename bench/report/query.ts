@@ -29,3 +29,8 @@ export function ms(value: number): string {
 export function ratio(a: number | undefined, b: number | undefined): string {
   return a === undefined || b === undefined || b === 0 ? '–' : `${(a / b).toFixed(2)}x`;
 }
+
+/** Requests one CPU-second serves, from CPU seconds per 1000 requests; undefined when nothing was measured. */
+export function rpsPerCpuSecond(cpuSecPer1000: number): number | undefined {
+  return cpuSecPer1000 > 0 ? 1000 / cpuSecPer1000 : undefined;
+}

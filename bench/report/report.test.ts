@@ -22,7 +22,7 @@ describe('evaluateTargets', () => {
   it('reports each target met or missed, with the measured value', () => {
     const byId = Object.fromEntries(evaluateTargets(sample(1.7, 16_000, 30_000)).map((t) => [t.id, t]));
     expect(byId['pair-added-p99']).toMatchObject({ met: true, measured: '+1.20 ms' });
-    expect(byId['one-core-rps']).toMatchObject({ met: true, measured: '16000 rps' });
+    expect(byId['one-core-rps']).toMatchObject({ met: true, measured: '16000 rps (20000 per CPU second)' });
     expect(byId['half-of-nginx']).toMatchObject({ met: true, measured: '53% of nginx' });
     expect(byId['rss-idle']).toMatchObject({ met: true, measured: '28.6 MB' });
     expect(byId['rss-1000']).toMatchObject({ met: true, measured: '60.0 MB' });
@@ -75,6 +75,8 @@ describe('renderBenchmarks', () => {
   it('shows throughput against direct and nginx', () => {
     const row = md.split('\n').find((l) => l.startsWith('| weft-sidecar | 16000'));
     expect(row).toContain('| 0.40x | 0.53x |');
+    // 0.05 CPU s per 1000 requests is 20000 requests per CPU second, the same as nginx's in the fixture.
+    expect(row).toContain('| 0.050 | 20000 | 1.00x |');
   });
 
   it('lists the command of every row', () => {

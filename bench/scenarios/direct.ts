@@ -7,6 +7,6 @@ export const direct: Scenario = {
   description: 'load generator -> upstream, no proxy',
   async start(ctx) {
     const http = { url: `http://127.0.0.1:${ctx.upstream.httpPort}/` };
-    return { http, grpc: `127.0.0.1:${ctx.upstream.grpcPort}`, proxies: [], throughput: { http, proxy: null, label: 'upstream only' } };
+    return { http, grpc: { address: `127.0.0.1:${ctx.upstream.grpcPort}` }, proxies: [], throughput: { http, proxy: null, label: 'upstream only' } };
   },
 };

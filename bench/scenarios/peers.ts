@@ -41,7 +41,7 @@ async function startPair(ctx: BenchContext, peer: Peer): Promise<RunningScenario
   await Promise.all([serverHttp, serverGrpc, clientHttp, clientGrpc].map((p) => waitForPort(p)));
   return {
     http: { url: `http://127.0.0.1:${clientHttp}/` },
-    grpc: `127.0.0.1:${clientGrpc}`,
+    grpc: { address: `127.0.0.1:${clientGrpc}` },
     proxies: [client, server],
     throughput: { http: { url: `http://127.0.0.1:${serverHttp}/` }, proxy: server, label: 'one hop (server side)' },
   };

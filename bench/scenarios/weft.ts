@@ -35,7 +35,8 @@ async function startSidecar(ctx: BenchContext, name: string, yaml: string, ports
   return p;
 }
 
-const hostHeader = { Host: `${BENCH_SERVICE.name}.${BENCH_SERVICE.namespace}:${BENCH_SERVICE.port}` };
+const authority = (port: number): Record<string, string> => ({ Host: `${BENCH_SERVICE.name}.${BENCH_SERVICE.namespace}:${port}` });
+const hostHeader = authority(BENCH_SERVICE.port);
 const unavailable = (): string | undefined => (existsSync(SIDECAR_MAIN) ? undefined : `${SIDECAR_MAIN} is not built (the sidecar's static mode is needed)`);
 
 export const weft: Scenario[] = [
@@ -73,6 +74,7 @@ export const weft: Scenario[] = [
       );
       return {
         http: { url: `http://127.0.0.1:${clientPorts.outbound}/`, headers: hostHeader },
+        grpc: { address: `127.0.0.1:${clientPorts.outbound}`, headers: authority(BENCH_SERVICE.grpcPort) },
         proxies: [client, server],
       };
     },
