@@ -54,6 +54,15 @@ describe('EndpointSet', () => {
     expect(sets.size).toBe(1);
   });
 
+  it('a request of an older config does not put its endpoint list back over a newer one', () => {
+    const set = new EndpointSet();
+    const old = endpoints(3);
+    set.sync(old);
+    set.sync(endpoints(1));
+    set.sync(old); // a retry still running on the previous config
+    expect(set.all().map((e) => e.key)).toEqual(['10.0.0.1:8080']);
+  });
+
   it('brackets IPv6 keys', () => {
     expect(endpointKey({ address: 'fd00::1', port: 80 })).toBe('[fd00::1]:80');
   });

@@ -11,15 +11,32 @@ import type { Balancer } from './balancer.js';
 import { createBalancer } from './create.js';
 import { EndpointState, endpointKey } from './endpoint-state.js';
 
+/**
+ * The order in which endpoint lists were first seen. A request still running on an older config
+ * (a retry after a swap) must not put that config's list back over a newer one.
+ */
+const firstSeen = new WeakMap<readonly Endpoint[], number>();
+let seenCount = 0;
+
+function generationOf(endpoints: readonly Endpoint[]): number {
+  let generation = firstSeen.get(endpoints);
+  if (generation === undefined) {
+    generation = ++seenCount;
+    firstSeen.set(endpoints, generation);
+  }
+  return generation;
+}
+
 export class EndpointSet {
   private states = new Map<string, EndpointState>();
-  private applied: readonly Endpoint[] | undefined;
+  private generation = 0;
   private balancer: { policy: LoadBalancerPolicy; instance: Balancer } | undefined;
 
-  /** Apply the config's endpoint list; cheap when it is the same list as last time. */
+  /** Apply the config's endpoint list when it is newer than the one applied; cheap otherwise. */
   sync(endpoints: readonly Endpoint[]): void {
-    if (endpoints === this.applied) return;
-    this.applied = endpoints;
+    const generation = generationOf(endpoints);
+    if (generation <= this.generation) return;
+    this.generation = generation;
     const next = new Map<string, EndpointState>();
     for (const endpoint of endpoints) {
       const key = endpointKey(endpoint);

@@ -8,7 +8,7 @@ import { createSidecarMetrics } from '../metrics.js';
 import { compose, type Handler } from '../pipeline/types.js';
 import { endpoints, contextOn, requestOf, fakeTarget, settle } from '../testing/policy-fakes.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
-import { createPolicyState, policyLayers } from './policy.js';
+import { createPolicyState, policyLayers, prunePolicyState } from './policy.js';
 import { policyMetricsEvents } from './policy-metrics.js';
 
 type Behaviour = number | WeftError | 'hang';
@@ -124,5 +124,23 @@ describe('policyLayers', () => {
     await t.send();
     expect(await t.metric('weft_retries_total')).toBe(1);
     expect(await t.metric('weft_retry_budget_exhausted_total')).toBe(1);
+  });
+});
+
+describe('prunePolicyState', () => {
+  it('forgets services and ports the new config dropped, keeps the rest', async () => {
+    const t = setup({ retries, rateLimit: { requestsPerSecond: 10, burst: 10 } });
+    await t.send();
+    expect(t.state.endpoints.size).toBe(1);
+    expect(t.state.retryBudgets.size).toBe(1);
+    const reviews = fakeTarget().service;
+    prunePolicyState(t.state, { services: [reviews] });
+    expect(t.state.endpoints.size).toBe(1);
+    expect(t.state.rateLimits.size).toBe(1);
+    prunePolicyState(t.state, { services: [{ ...reviews, ports: [{ ...reviews.ports[0]!, port: 9081 }] }] });
+    expect(t.state.endpoints.size).toBe(0);
+    expect(t.state.retryBudgets.size).toBe(1);
+    prunePolicyState(t.state, { services: [] });
+    expect(t.state.retryBudgets.size + t.state.rateLimits.size + t.state.bulkheads.size).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
  * state they share. The outbound pipeline puts `policyLayers(...)` between routing and the
  * forwarder. docs/policies.md explains each policy and why this order.
  */
+import type { ProxyConfig } from '../../common/config/types.js';
 import type { Random } from '../../common/random.js';
 import { endpointSets, type EndpointSets } from '../balancer/endpoint-set.js';
 import type { Layer } from '../pipeline/types.js';
@@ -28,6 +29,19 @@ export interface PolicyState {
 
 export function createPolicyState(): PolicyState {
   return { endpoints: endpointSets(), retryBudgets: retryBudgets(), bulkheads: bulkheads(), rateLimits: tokenBuckets() };
+}
+
+/**
+ * Forget the state of services and ports a new config no longer has (call after each config swap).
+ * Requests still running on a forgotten endpoint keep their own reference and finish normally.
+ */
+export function prunePolicyState(state: PolicyState, config: Pick<ProxyConfig, 'services'>): void {
+  const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
+  const ports = new Set(config.services.flatMap((s) => s.ports.map((p) => `${s.namespace}/${s.name}:${p.port}`)));
+  state.endpoints.prune((key) => ports.has(key));
+  state.retryBudgets.prune((key) => services.has(key));
+  state.bulkheads.prune((key) => services.has(key));
+  state.rateLimits.prune((key) => services.has(key));
 }
 
 /** What the policy layers report, for metrics (policy-metrics.ts) and logs. Every method is optional. */
