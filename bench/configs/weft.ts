@@ -38,6 +38,8 @@ export function weftConfigDocument(c: WeftBenchConfig): Record<string, unknown> 
     services: servicePorts.length ? [{ name: BENCH_SERVICE.name, namespace: BENCH_SERVICE.namespace, ports: servicePorts }] : [],
     accessLog: { enabled: false, sampleRate: 0 },
     tracing: { samplingRate: 0 },
+    // A short drain, so the harness's SIGTERM ends the process (and writes its CPU profile) promptly.
+    limits: { drain: '500ms' },
   };
 }
 

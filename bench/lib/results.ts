@@ -69,7 +69,10 @@ export interface ProfileSummary {
   scenario: string;
   reason: string;
   file: string;
+  /** Functions by self time, as a share of busy (non-idle) time. */
   topFrames: { name: string; location: string; selfPercent: number }[];
+  /** weft's own functions by total time (self and below): which layers the time goes through. */
+  weftFrames: { name: string; location: string; selfPercent: number }[];
 }
 
 export interface ControlPlaneRun {
@@ -87,7 +90,7 @@ export interface BenchResults {
   schema: 1;
   name: string;
   date: string;
-  profile: 'quick' | 'full' | 'cores';
+  profile: 'quick' | 'full' | 'cores' | 'smoke';
   machine: Machine;
   versions: Record<string, string>;
   settings: Settings;

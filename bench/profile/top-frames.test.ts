@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { topFrames, type CpuProfile } from './top-frames.js';
+import { topFrames, weftTotals, type CpuProfile } from './top-frames.js';
 
 const frame = (id: number, functionName: string, url = '', lineNumber = 0) => ({ id, callFrame: { functionName, url, lineNumber } });
 
@@ -30,5 +30,26 @@ describe('topFrames', () => {
   it('falls back to hit counts and honours the limit', () => {
     const counted: CpuProfile = { nodes: [{ ...frame(1, 'a'), hitCount: 3 }, { ...frame(2, 'b'), hitCount: 1 }] };
     expect(topFrames(counted, 1)).toEqual([{ name: 'a', location: '', selfPercent: 75 }]);
+  });
+});
+
+describe('weftTotals', () => {
+  it("ranks weft's own functions by the time spent in them and below them", () => {
+    const profile: CpuProfile = {
+      nodes: [
+        { ...frame(1, '(root)'), children: [2, 5] },
+        { ...frame(2, 'runPipeline', 'file:///w/dist/sidecar/listeners/exchange.js', 13), children: [3] },
+        { ...frame(3, 'retry', 'file:///w/dist/sidecar/layers/retry.js', 16), children: [4] },
+        frame(4, 'writev'),
+        frame(5, '(garbage collector)'),
+      ],
+      samples: [4, 3, 5, 2, 2],
+      timeDeltas: [0, 40, 10, 30, 20],
+    };
+    // writev 40 (under retry and runPipeline), retry 10, gc 30, runPipeline 20: busy 100.
+    expect(weftTotals(profile).map((f) => [f.name, Math.round(f.selfPercent)])).toEqual([
+      ['runPipeline', 70],
+      ['retry', 50],
+    ]);
   });
 });

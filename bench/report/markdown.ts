@@ -67,7 +67,14 @@ function grpcSection(results: BenchResults): string {
 function profileSection(results: BenchResults): string {
   if (results.profiles.length === 0) return 'No target was missed by a measured weft scenario, or profiling was off; no profile taken.';
   return results.profiles
-    .map((p) => `**${p.scenario}** (${p.reason}; \`${p.file}\`)\n\n${table(['self %', 'function', 'where'], p.topFrames.map((f) => [f.selfPercent.toFixed(1), `\`${f.name}\``, f.location]))}`)
+    .map((p) => {
+      const rows = (frames: typeof p.topFrames): string[][] => frames.map((f) => [f.selfPercent.toFixed(1), `\`${f.name}\``, f.location]);
+      return [
+        `**${p.scenario}** (${p.reason}; \`${p.file}\`)`,
+        `Top functions by self time (share of busy time):\n\n${table(['self %', 'function', 'where'], rows(p.topFrames))}`,
+        `weft's own functions by total time (themselves and what they call):\n\n${table(['total %', 'function', 'where'], rows(p.weftFrames ?? []))}`,
+      ].join('\n\n');
+    })
     .join('\n\n');
 }
 

@@ -103,3 +103,22 @@ describe('findRun over several rounds', () => {
     expect(findRun(r, 'weft-pair', 'latency', 500)).toBeUndefined();
   });
 });
+
+describe('renderBenchmarks profile section', () => {
+  it('shows self-time frames and weft frames by total time for a profiled miss', () => {
+    const r = results([run('direct', 'latency', load(0.5))]);
+    r.profiles = [
+      {
+        scenario: 'weft-sidecar',
+        reason: 'missed one-core-rps',
+        file: '/tmp/p.cpuprofile',
+        topFrames: [{ name: 'writev', location: '', selfPercent: 6.3 }],
+        weftFrames: [{ name: 'runPipeline', location: 'dist/sidecar/listeners/exchange.js:14', selfPercent: 17.5 }],
+      },
+    ];
+    const md = renderBenchmarks(r, 'x.json');
+    expect(md).toContain('**weft-sidecar** (missed one-core-rps; `/tmp/p.cpuprofile`)');
+    expect(md).toContain('| 6.3 | `writev` |  |');
+    expect(md).toContain('| 17.5 | `runPipeline` | dist/sidecar/listeners/exchange.js:14 |');
+  });
+});
