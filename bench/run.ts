@@ -62,7 +62,15 @@ async function main(): Promise<void> {
       log(`  skip ${scenario.name}: ${reason}`);
       continue;
     }
-    const running = await scenario.start(ctx);
+    let running: RunningScenario;
+    try {
+      running = await scenario.start(ctx);
+    } catch (err) {
+      // One scenario that cannot start must not cost the others their run; its processes are stopped at the end.
+      info.skipped = `failed to start: ${(err as Error).message}`;
+      log(`  skip ${scenario.name}: ${info.skipped}`);
+      continue;
+    }
     await new Promise((r) => setTimeout(r, 1000));
     for (const p of running.proxies) {
       info.processes.push({ name: p.name, command: p.command });
@@ -75,10 +83,11 @@ async function main(): Promise<void> {
   log(`about ${Math.ceil(estimateSeconds(settings, live.length, grpcCount) / 60)} minutes of load ahead`);
 
   const runs: RunRecord[] = [];
+  const notes: string[] = [];
   let seq = 0;
-  const run = async (scenario: string, kind: RunKind, round: number, qps: number, connections: number, sec: number, target: HttpTarget | { address: string; headers?: Record<string, string> }, proxies: Started[]): Promise<RunRecord> => {
+  const run = async (scenario: string, kind: RunKind, round: number, qps: number, connections: number, sec: number, target: HttpTarget | { address: string; headers?: Record<string, string> }, proxies: Started[]): Promise<RunRecord | undefined> => {
     const isGrpc = 'address' in target;
-    return measure({
+    const measured = measure({
       scenario,
       kind,
       round,
@@ -95,6 +104,17 @@ async function main(): Promise<void> {
         jsonOut: join(dir, 'fortio', `${++seq}-${scenario}-${kind}-${qps}.json`),
       },
     });
+    return measured.catch((err: unknown) => {
+      const note = `${scenario} ${kind} ${qps || 'max'}: load run failed (${(err as Error).message})`;
+      notes.push(note);
+      log(`    ${note}`);
+      return undefined;
+    });
+  };
+  const keep = (r: RunRecord | undefined, label?: string): void => {
+    if (!r) return;
+    runs.push(r);
+    log(formatRun(r, label));
   };
 
   log('warm-up');
@@ -104,26 +124,20 @@ async function main(): Promise<void> {
     for (const qps of settings.rates) {
       log(`latency at ${qps} rps, ${settings.connections} connections, ${settings.latencySec}s each${of}`);
       for (const { scenario, running } of live) {
-        const r = await run(scenario.name, 'latency', round, qps, settings.connections, settings.latencySec, running.http, running.proxies);
-        runs.push(r);
-        log(formatRun(r));
+        keep(await run(scenario.name, 'latency', round, qps, settings.connections, settings.latencySec, running.http, running.proxies));
       }
     }
     log(`maximum throughput, proxy pinned to CPU ${settings.proxyCpu}, ${settings.throughputConnections} connections, ${settings.throughputSec}s each${of}`);
     for (const { scenario, running } of live) {
       const t = running.throughput;
       if (!t) continue;
-      const r = await run(scenario.name, 'throughput', round, 0, settings.throughputConnections, settings.throughputSec, t.http, t.proxy ? [t.proxy] : []);
-      runs.push(r);
-      log(formatRun(r, t.label));
+      keep(await run(scenario.name, 'throughput', round, 0, settings.throughputConnections, settings.throughputSec, t.http, t.proxy ? [t.proxy] : []), t.label);
     }
   }
   log(`gRPC ping at ${settings.grpcQps} rps`);
   for (const { scenario, running } of live) {
     if (!running.grpc) continue;
-    const r = await run(scenario.name, 'grpc', 1, settings.grpcQps, settings.connections, settings.latencySec, running.grpc, running.proxies);
-    runs.push(r);
-    log(formatRun(r));
+    keep(await run(scenario.name, 'grpc', 1, settings.grpcQps, settings.connections, settings.latencySec, running.grpc, running.proxies));
   }
 
   const date = new Date().toISOString();
@@ -148,10 +162,15 @@ async function main(): Promise<void> {
     runs,
     profiles: [],
     controlPlane: null,
-    notes: [],
+    notes,
   };
   await Promise.all(live.flatMap((l) => l.running.proxies.map((p) => stop(p))));
-  if (!values['no-profile']) results.profiles = await profileWhereMissed(results, ctx, log);
+  if (!values['no-profile']) {
+    results.profiles = await profileWhereMissed(results, ctx, log).catch((err: unknown) => {
+      notes.push(`profiling failed: ${(err as Error).message}`);
+      return [];
+    });
+  }
   await stopAll();
 
   const outDir = join('bench', 'results');
