@@ -12,7 +12,7 @@ import type { PipelineSnapshot } from './listeners/exchange.js';
 import { Observability } from './observe.js';
 import { Listener } from './listeners/listener.js';
 import { inboundPipeline } from './pipeline/inbound.js';
-import { createPolicyState, policyLayers } from './layers/policy.js';
+import { createPolicyState, policyLayers, prunePolicyState, type PolicyState } from './layers/policy.js';
 import { policyMetricsEvents } from './layers/policy-metrics.js';
 import { outboundPipeline, type PipelineState } from './pipeline/outbound.js';
 import type { TcpDestination } from './protocol/tcp-proxy.js';
@@ -47,6 +47,8 @@ export class Sidecar {
   private readonly state: PipelineState;
   /** Metrics registry, span export: outlive config swaps. */
   readonly observability: Observability;
+  /** Per-service policy state (endpoint sets, budgets, bulkheads, buckets), kept across configs. */
+  readonly policyState: PolicyState;
   private active: Active | undefined;
   private listeners: { outbound: Listener; inbound: Listener } | undefined;
   private drainStarted: Promise<void> | undefined;
@@ -57,6 +59,7 @@ export class Sidecar {
     this.log = options.log ?? silentLogger;
     const random = options.policyRandom ?? Math.random;
     const policyState = createPolicyState();
+    this.policyState = policyState;
     this.observability = new Observability({ clock: this.clock, log: this.log, processMetrics: options.processMetrics ?? false, random: options.random });
     this.state = {
       observe: (config) => this.observability.layers(config),
@@ -117,6 +120,7 @@ export class Sidecar {
       inbound: { handler: inboundPipeline(config, this.state), limits: config.limits, replayLimit },
     };
     this.retireGoneEndpoints(config);
+    prunePolicyState(this.policyState, config);
     this.log.info({ version: config.version, services: config.services.length }, 'config applied');
   }
 
