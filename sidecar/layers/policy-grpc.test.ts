@@ -3,7 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import { describe, expect, it } from 'vitest';
 import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
-import { startPolicyProxy } from '../testing/policy-proxy.js';
+import { seededRandom } from '../../common/random.js';
+import { metricSum } from '../testing/metric-sum.js';
 
 const h = useHarness();
 
@@ -54,9 +55,8 @@ function call(proxyPort: number, message: string): Promise<{ code: grpc.status; 
 
 async function proxyTo(ports: number[]) {
   const policy = { loadBalancer: { algorithm: 'round-robin' }, retries: { attempts: 1, retryNonIdempotent: true, backoff: { base: '5ms', max: '5ms' } } };
-  const p = await startPolicyProxy(testConfig({ services: [httpService('reviews', ports, { policy }, 'grpc')] }));
-  h.defer(() => p.close());
-  return p;
+  const sidecar = await h.sidecar(testConfig({ services: [httpService('reviews', ports, { policy }, 'grpc')] }), { policyRandom: seededRandom(1) });
+  return { port: sidecar.addresses().outbound.port, metric: (name: string) => metricSum(sidecar.observability.metrics, name) };
 }
 
 describe('gRPC through the policy layers', () => {

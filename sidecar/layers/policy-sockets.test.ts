@@ -1,13 +1,24 @@
-/** The policies end to end: a real listener, the real forwarder and real upstreams on loopback. */
+/** The policies end to end: a real sidecar, real upstreams on loopback, the sidecar's /metrics registry. */
+import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../common/random.js';
 import { ask } from '../testing/client.js';
 import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
 import { startHttpUpstream, type HttpUpstream, type UpstreamHandler } from '../testing/http-upstream.js';
-import { closedPort, startPolicyProxy } from '../testing/policy-proxy.js';
+import { metricSum } from '../testing/metric-sum.js';
 import { settle } from '../testing/sockets.js';
 
 const h = useHarness();
+
+/** A loopback port with nothing listening on it (bound, then closed), for connect failures. */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
 
 const answer = (status: number): UpstreamHandler => (_req, res) => {
   res.writeHead(status, { 'content-type': 'text/plain' });
@@ -20,10 +31,14 @@ async function upstreams(...handlers: UpstreamHandler[]): Promise<HttpUpstream[]
   return Promise.all(handlers.map((handler) => h.own(startHttpUpstream(handler))));
 }
 
+/** A sidecar for service `reviews` on the given upstream ports; `port` is its outbound listener. */
 async function proxy(ports: number[], policy: Record<string, unknown>) {
-  const p = await startPolicyProxy(testConfig({ services: [httpService('reviews', ports, { policy })] }));
-  h.defer(() => p.close());
-  return p;
+  const sidecar = await h.sidecar(testConfig({ services: [httpService('reviews', ports, { policy })] }), { policyRandom: seededRandom(1) });
+  return {
+    sidecar,
+    port: sidecar.addresses().outbound.port,
+    metric: (name: string) => metricSum(sidecar.observability.metrics, name),
+  };
 }
 
 const roundRobin = { loadBalancer: { algorithm: 'round-robin' } };
@@ -70,7 +85,7 @@ describe('policies over real sockets', () => {
     expect(res.status).toBe(504);
     expect(res.headers['x-weft-error']).toBe('WEFT_REQUEST_TIMEOUT');
     expect(await settle(() => stuck!.connections.open(), 0)).toBe(0);
-    expect(await settle(() => p.upstreamConnections(), 0)).toBe(0);
+    expect(await settle(() => p.sidecar.upstreamConnections(), 0)).toBe(0);
   });
 
   it('ejects an endpoint after consecutive failures and sends everything to the healthy one', async () => {
@@ -103,15 +118,42 @@ describe('policies over real sockets', () => {
     const p = await proxy([slow!.port], { rateLimit: { requestsPerSecond: 0.001, burst: 3 }, connectionLimits: { maxRequests: 1, maxPendingRequests: 1 } });
     const first = ask(p.port, { host: 'reviews' }).catch(() => undefined); // holds the one slot
     await settle(() => slow!.received.length, 1);
+    expect(p.sidecar.policyState.bulkheads.get('default/reviews').inUse).toBe(1);
     const second = ask(p.port, { host: 'reviews' }).catch(() => undefined); // waits in line
-    await settle(() => p.state.bulkheads.get('default/reviews').pending, 1);
+    await settle(() => p.sidecar.policyState.bulkheads.get('default/reviews').pending, 1);
     const third = await ask(p.port, { host: 'reviews' });
     expect(third.status).toBe(503);
     expect(third.headers['x-weft-error']).toBe('WEFT_OVERLOADED');
+    expect(third.body).toContain('1 in flight (limit 1) and 1 waiting (limit 1)');
     const fourth = await ask(p.port, { host: 'reviews' });
     expect(fourth.status).toBe(429);
     expect(fourth.headers['x-weft-error']).toBe('WEFT_RATE_LIMITED');
-    p.close();
+    expect(await p.metric('weft_rate_limited_total')).toBe(1);
+    expect(await p.metric('weft_overload_rejections_total')).toBe(1);
+    await p.sidecar.stop();
     await Promise.all([first, second]);
+  });
+
+  it('applies an endpoint update without dropping a request in flight on a removed endpoint', async () => {
+    let release: () => void = () => undefined;
+    const [leaving, staying] = await upstreams((_req, res) => {
+      res.writeHead(200);
+      res.write('first half, ');
+      release = () => res.end('second half');
+    }, answer(200));
+    const policy = { loadBalancer: { algorithm: 'round-robin' } };
+    const config = (ports: number[]) => testConfig({ services: [httpService('reviews', ports, { policy })] });
+    const sidecar = await h.sidecar(config([leaving!.port, staying!.port]), { policyRandom: seededRandom(1) });
+    const port = sidecar.addresses().outbound.port;
+    const inFlight = ask(port, { host: 'reviews' });
+    await settle(() => leaving!.received.length, 1);
+    sidecar.applyConfig(config([staying!.port]));
+    for (let i = 0; i < 4; i++) expect((await ask(port, { host: 'reviews' })).body).toBe('status 200');
+    expect(leaving!.received).toHaveLength(1);
+    release();
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(res.body).toBe('first half, second half');
+    expect(await settle(() => leaving!.connections.open(), 0)).toBe(0);
   });
 });

@@ -5,6 +5,7 @@ import { seededRandom } from '../../common/random.js';
 import { defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { TrafficPolicy } from '../../common/config/types.js';
 import { createSidecarMetrics } from '../metrics.js';
+import { metricSum } from '../testing/metric-sum.js';
 import { compose, type Handler } from '../pipeline/types.js';
 import { endpoints, contextOn, requestOf, fakeTarget, settle } from '../testing/policy-fakes.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
@@ -41,10 +42,7 @@ function setup(policy: Partial<TrafficPolicy>) {
     const outcome = await settle(clock, handler(requestOf(method), ctx).then((r) => r.status, (e: unknown) => e));
     return { outcome, ctx };
   };
-  const metric = async (name: string): Promise<number> => {
-    const m = (await metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
-    return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
-  };
+  const metric = (name: string): Promise<number> => metricSum(metrics, name);
   return { clock, behaviour, tries, send, metric, state };
 }
 
