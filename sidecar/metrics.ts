@@ -34,10 +34,20 @@ export interface MetricsOptions {
 
 export type SidecarMetrics = ReturnType<typeof createSidecarMetrics>;
 
+/** Open connections, read when Prometheus scrapes rather than counted on the connection path. */
+export interface ConnectionCounts {
+  /** Client connections open on each listener. */
+  outbound: number;
+  inbound: number;
+  /** Connections the upstream pools hold (HTTP/1.1 sockets and HTTP/2 sessions, both directions). */
+  upstream: number;
+}
+
 export function createSidecarMetrics(options: MetricsOptions = {}) {
   const registry = new Registry();
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
   const registers = [registry];
+  let connections: (() => ConnectionCounts) | undefined;
   const metrics = {
     registry,
     requests: new Counter({ name: 'weft_requests_total', help: 'Requests proxied, by peers, status and error code.', labelNames: requestLabels, registers }),
@@ -57,7 +67,27 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
     ejectedEndpoints: new Gauge({ name: 'weft_outlier_ejected_endpoints', help: 'Endpoints currently ejected.', labelNames: serviceLabels, registers }),
     rateLimited: new Counter({ name: 'weft_rate_limited_total', help: 'Requests refused by the local rate limit.', labelNames: ['direction', ...serviceLabels] as const, registers }),
     overloaded: new Counter({ name: 'weft_overload_rejections_total', help: 'Requests failed fast by connection or pending-request limits, by limit.', labelNames: [...serviceLabels, 'limit'] as const, registers }),
-    openConnections: new Gauge({ name: 'weft_open_connections', help: 'Open connections, by direction and side (downstream: callers; upstream: endpoints).', labelNames: ['direction', 'side'] as const, registers }),
+    openConnections: new Gauge({
+      name: 'weft_open_connections',
+      help: 'Client connections open on the outbound and inbound listeners.',
+      labelNames: ['direction'] as const,
+      registers,
+      collect() {
+        const c = connections?.();
+        if (!c) return;
+        this.set({ direction: 'outbound' }, c.outbound);
+        this.set({ direction: 'inbound' }, c.inbound);
+      },
+    }),
+    upstreamConnections: new Gauge({
+      name: 'weft_upstream_connections',
+      help: 'Connections held by the upstream pools (HTTP/1.1 sockets, HTTP/2 sessions).',
+      registers,
+      collect() {
+        const c = connections?.();
+        if (c) this.set(c.upstream);
+      },
+    }),
     config: new Gauge({ name: 'weft_config_info', help: 'The config in use (value 1), labelled by its version.', labelNames: ['version'] as const, registers }),
     configApplied: new Gauge({ name: 'weft_config_applied_timestamp_seconds', help: 'When the config in use was applied (Unix seconds).', registers }),
     configReloads: new Counter({ name: 'weft_config_reloads_total', help: 'Config updates received, by source (file, control-plane) and result (applied, rejected).', labelNames: ['source', 'result'] as const, registers }),
@@ -66,6 +96,10 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
   };
   return {
     ...metrics,
+    /** Where the connection gauges read their values at scrape time. */
+    countConnections(source: () => ConnectionCounts): void {
+      connections = source;
+    },
     /** Record a config that was validated and swapped in; `wallMs` from clock.wallNow(). */
     configAppliedAt(version: string, source: string, wallMs: number): void {
       metrics.config.reset();

@@ -130,6 +130,18 @@ describe('createSidecarMetrics', () => {
     expect(await sample(metrics, 'weft_config_reloads_total', { source: 'file', result: 'rejected' })).toBe(1);
   });
 
+  it('reads open connections from the sidecar at scrape time', async () => {
+    const metrics = createSidecarMetrics({ processMetrics: false });
+    expect(await sample(metrics, 'weft_open_connections', { direction: 'outbound' })).toBeUndefined();
+    let outbound = 3;
+    metrics.countConnections(() => ({ outbound, inbound: 1, upstream: 5 }));
+    expect(await sample(metrics, 'weft_open_connections', { direction: 'outbound' })).toBe(3);
+    expect(await sample(metrics, 'weft_open_connections', { direction: 'inbound' })).toBe(1);
+    expect(await metrics.registry.getSingleMetricAsString('weft_upstream_connections')).toContain('weft_upstream_connections 5');
+    outbound = 0;
+    expect(await sample(metrics, 'weft_open_connections', { direction: 'outbound' })).toBe(0);
+  });
+
   it('names every metric weft_ and keeps registries apart per sidecar', async () => {
     const a = createSidecarMetrics();
     const b = createSidecarMetrics({ processMetrics: false });
