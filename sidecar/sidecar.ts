@@ -69,6 +69,12 @@ export class Sidecar {
       random: options.random,
       self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
     };
+    // The connection gauges read these when Prometheus scrapes.
+    this.observability.metrics.countConnections(() => ({
+      outbound: this.listeners?.outbound.tracker.sockets.size ?? 0,
+      inbound: this.listeners?.inbound.tracker.sockets.size ?? 0,
+      upstream: this.upstreamConnections(),
+    }));
   }
 
   /** A sidecar listening where `config.listeners` says, with `config` applied. */
