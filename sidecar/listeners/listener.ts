@@ -32,7 +32,8 @@ export class Listener {
     const frontend = { ...options, tracker: this.tracker, maxHeaderBytes: options.limits.maxHeaderBytes };
     this.http1 = new Http1Frontend({ ...frontend, headersTimeoutMs: options.limits.headersTimeoutMs });
     this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs });
-    this.server = createServer({ allowHalfOpen: true }, (socket) => void this.onConnection(socket));
+    // noDelay: responses go out in several writes (head, body, end); Nagle would hold them for the peer's delayed ACK.
+    this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => void this.onConnection(socket));
   }
 
   listen(address: string, port: number): Promise<AddressInfo> {

@@ -11,7 +11,7 @@ export interface TcpDestination {
 /** Splices `client` to a new connection to `to`; resolves when both sides are closed. */
 export function tunnel(client: Socket, to: TcpDestination, clock: Clock): Promise<void> {
   return new Promise((resolve) => {
-    const upstream = connect({ host: to.address, port: to.port, allowHalfOpen: true });
+    const upstream = connect({ host: to.address, port: to.port, allowHalfOpen: true, noDelay: true });
     const timer = to.connectMs > 0 ? clock.setTimeout(() => upstream.destroy(), to.connectMs) : undefined;
     upstream.once('connect', () => timer?.cancel());
     let closed = 0;

@@ -13,7 +13,7 @@ export class Http1Pool {
     const key = `${address}:${port}`;
     let agent = this.agents.get(key);
     if (!agent) {
-      agent = new Agent({ keepAlive: true, timeout: idleSocketMs, scheduling: 'lifo' });
+      agent = new Agent({ keepAlive: true, timeout: idleSocketMs, scheduling: 'lifo', noDelay: true });
       this.agents.set(key, agent);
     }
     return agent;
