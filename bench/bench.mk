@@ -22,7 +22,7 @@ bench-tools: $(FORTIO) ## build fortio and install nginx and HAProxy (Debian pac
 bench: build bench-tools ## data-plane benchmarks, every scenario in one run (a few minutes); writes bench/results and bench/BENCHMARKS.md
 	WEFT_BIN_CACHE=$(WEFT_BIN_CACHE) node dist/bench/run.js --profile quick $(BENCH_ARGS)
 
-bench-full: build bench-tools ## the same with long runs (about half an hour)
+bench-full: build bench-tools ## the same with 30 s rows, twice (about half an hour)
 	WEFT_BIN_CACHE=$(WEFT_BIN_CACHE) node dist/bench/run.js --profile full $(BENCH_ARGS)
 
 bench-cores: build bench-tools ## the forwarding-core comparison behind docs/decisions/0600
