@@ -1,0 +1,67 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const main = new URL('../../dist/sidecar/main.js', import.meta.url);
+// `make test` builds before the tests run; a bare `make unit` on a fresh clone builds here.
+beforeAll(() => {
+  if (!existsSync(main)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: new URL('../..', import.meta.url).pathname, stdio: 'ignore' });
+}, 180_000);
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const yaml = (version: string, outboundPort: number | string = 0): string => `
+version: ${version}
+node: { workload: productpage, namespace: shop }
+listeners:
+  outbound: { address: 127.0.0.1, port: ${outboundPort} }
+  inbound: { address: 127.0.0.1, port: 0 }
+  admin: { address: 127.0.0.1, port: 0 }
+`;
+
+describe('weft-sidecar (the built entry point, as a process) seen through its admin server', () => {
+  it('is ready with its file config, shows reloads and rejections, and exits on POST /shutdown', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'weft-sidecar-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const file = join(dir, 'sidecar.yaml');
+    await writeFile(file, yaml('p-1'));
+    const child = spawn(process.execPath, [main.pathname, '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+
+    await vi.waitFor(() => expect(out).toContain('weft-sidecar ready'), { timeout: 15_000, interval: 50 });
+    const admin = (JSON.parse(out.split('\n').find((l) => l.includes('weft-sidecar ready'))!) as { admin: number }).admin;
+    const get = (path: string, method = 'GET'): Promise<Response> => fetch(`http://127.0.0.1:${admin}${path}`, { method });
+    const version = async (): Promise<string> => ((await (await get('/config')).json()) as { version: string }).version;
+
+    expect((await get('/live')).status).toBe(200);
+    expect((await get('/ready')).status).toBe(200);
+    expect(await version()).toBe('p-1');
+
+    await writeFile(file, yaml('p-2'));
+    await vi.waitFor(async () => expect(await version()).toBe('p-2'), { timeout: 10_000, interval: 50 });
+
+    await writeFile(file, yaml('p-3', 99999));
+    await vi.waitFor(() => expect(out).toContain('listeners.outbound.port: must be at most 65535'), { timeout: 10_000, interval: 50 });
+    expect(await version()).toBe('p-2');
+    const metrics = await (await get('/metrics')).text();
+    expect(metrics).toContain('weft_config_info{version="p-2"} 1');
+    expect(metrics).toContain('weft_config_reloads_total{source="file",result="applied"} 2');
+    expect(metrics).toContain('weft_config_reloads_total{source="file",result="rejected"} 1');
+    expect(metrics).toContain('weft_process_resident_memory_bytes');
+
+    expect((await get('/shutdown')).status).toBe(405);
+    expect((await get('/shutdown', 'POST')).status).toBe(202);
+    expect(await exited).toBe(0);
+    expect(out).toContain('"reason":"admin /shutdown"');
+  });
+});
