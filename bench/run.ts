@@ -6,7 +6,7 @@
  *   node dist/bench/run.js [--profile quick|full|cores] [--only a,b] [--name label] [--no-report]
  */
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { BenchContext } from './lib/context.js';
@@ -44,6 +44,7 @@ const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function main(): Promise<void> {
   stopAllOnSignals();
+  const loadAtStart = loadavg();
   const dir = mkdtempSync(join(tmpdir(), 'weft-bench-'));
   mkdirSync(join(dir, 'fortio'));
   log(`weft bench (${profile}): work dir ${dir}`);
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
     date,
     profile,
     machine: describeMachine(),
+    loadAverage: { start: loadAtStart, end: loadavg() },
     versions: {
       node: process.version,
       nginx: versionOf('nginx', ['-v']),

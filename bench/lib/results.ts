@@ -92,6 +92,8 @@ export interface BenchResults {
   date: string;
   profile: 'quick' | 'full' | 'cores' | 'smoke';
   machine: Machine;
+  /** Load average (1, 5, 15 min) when the run started and ended: how busy the shared machine was. */
+  loadAverage?: { start: number[]; end: number[] };
   versions: Record<string, string>;
   settings: Settings;
   upstream: ProcessInfo[];

@@ -96,6 +96,13 @@ function commandsSection(results: BenchResults): string {
   return lines.join('\n');
 }
 
+function loadLine(results: BenchResults): string {
+  const l = results.loadAverage;
+  if (!l) return '';
+  const fmt = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(' / ');
+  return `\n- **Machine load** (load average 1 / 5 / 15 min; ${results.machine.cores} cores) ${fmt(l.start)} at the start, ${fmt(l.end)} at the end`;
+}
+
 export function renderBenchmarks(results: BenchResults, source: string): string {
   const m = results.machine;
   const s = results.settings;
@@ -108,7 +115,7 @@ Run \`make bench\` (a few minutes) or \`make bench-full\` to measure again; docs
 
 - **Date** ${results.date} (profile \`${results.profile}\`)
 - **Machine** ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Linux ${m.kernel}
-- **Versions** ${v}
+- **Versions** ${v}${loadLine(results)}
 - **Load** fortio, open model at a fixed rate (\`-qps N -uniform\`), ${s.connections} connections, ${s.latencySec}s per row; 1 KiB responses from nginx serving a static file.
   Proxies pinned to CPU ${s.proxyCpu}; load generator and upstream pinned to CPU ${s.loadCpu}. Latencies in milliseconds.
 ${results.notes.map((n) => `- ${n}`).join('\n')}

@@ -62,6 +62,12 @@ describe('ratio', () => {
 describe('renderBenchmarks', () => {
   const md = renderBenchmarks(sample(1.7, 16_000, 30_000), 'bench/results/x.json');
 
+  it('shows how busy the machine was when the run has it', () => {
+    const r = sample(1.7, 16_000, 30_000);
+    r.loadAverage = { start: [0.5, 1, 1.25], end: [4, 3, 2] };
+    expect(renderBenchmarks(r, 'x.json')).toContain('0.5 / 1.0 / 1.3 at the start, 4.0 / 3.0 / 2.0 at the end');
+  });
+
   it('says where it came from and how to regenerate it', () => {
     expect(md).toContain('node dist/bench/report/main.js bench/results/x.json');
     expect(md).toContain('Test CPU, 2 cores');
