@@ -9,6 +9,7 @@ import type { SidecarMetrics, PeerLabel } from '../metrics.js';
 import type { Layer, RequestContext } from '../pipeline/types.js';
 import { meterRequest, meterResponse, requestBytes } from './meter.js';
 import { destinationOf, failureOf } from './outcome.js';
+import { SeriesLabelCache } from './series-labels.js';
 
 /** The source of inbound calls is unknown until mTLS identities say who called. */
 const UNKNOWN = 'unknown';
@@ -23,6 +24,14 @@ export interface RequestRecord {
 }
 
 export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer {
+  const labels = new SeriesLabelCache();
+  const record = (peers: Record<PeerLabel, string>, r: RequestRecord): void => {
+    const set = labels.get({ peers, status: r.status, grpcStatus: r.grpcStatus ?? '', errorCode: r.errorCode ?? '' });
+    metrics.requests.inc(set.request);
+    metrics.requestDuration.observe(set.duration, r.durationSeconds);
+    if (r.requestBytes) metrics.requestBytes.inc(set.peers, r.requestBytes);
+    if (r.responseBytes) metrics.responseBytes.inc(set.peers, r.responseBytes);
+  };
   return (next) => async (req, ctx) => {
     const startedAt = ctx.clock.now();
     const counted = meterRequest(req, ctx);
@@ -31,7 +40,7 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
       res = await next(counted, ctx);
     } catch (err) {
       const failure = failureOf(err);
-      record(metrics, peerLabelsOf(ctx, node), {
+      record(peerLabelsOf(ctx, node), {
         status: failure.status,
         errorCode: failure.code,
         durationSeconds: (ctx.clock.now() - startedAt) / 1000,
@@ -42,7 +51,7 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
     }
     const status = res.status;
     void meterResponse(res, ctx).then((o) =>
-      record(metrics, peerLabelsOf(ctx, node), {
+      record(peerLabelsOf(ctx, node), {
         status,
         grpcStatus: o.grpcStatus,
         // A body cut short after the headers went out is a reset, whatever the status said; a
@@ -69,12 +78,4 @@ export function peerLabelsOf(ctx: RequestContext, node: NodeIdentity): Record<Pe
     destination_workload: outbound ? dest.workload : node.workload,
     route: dest.route,
   };
-}
-
-function record(metrics: SidecarMetrics, peers: Record<PeerLabel, string>, r: RequestRecord): void {
-  const statusClass = `${Math.floor(r.status / 100)}xx`;
-  metrics.requests.inc({ ...peers, status_code: String(r.status), status_class: statusClass, grpc_status: r.grpcStatus ?? '', error_code: r.errorCode ?? '' });
-  metrics.requestDuration.observe({ ...peers, status_class: statusClass }, r.durationSeconds);
-  if (r.requestBytes) metrics.requestBytes.inc(peers, r.requestBytes);
-  if (r.responseBytes) metrics.responseBytes.inc(peers, r.responseBytes);
 }
