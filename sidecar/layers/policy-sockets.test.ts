@@ -156,4 +156,14 @@ describe('policies over real sockets', () => {
     expect(res.body).toBe('first half, second half');
     expect(await settle(() => leaving!.connections.open(), 0)).toBe(0);
   });
+
+  it('the request metrics name the endpoint workload the balancer chose under the timeouts', async () => {
+    const [up] = await upstreams(answer(200));
+    const service = httpService('reviews', [up!.port], { policy: { timeouts: { request: '5s', perTry: '2s' } } });
+    (service.ports as { endpoints: Record<string, unknown>[] }[])[0]!.endpoints[0]!.workload = 'reviews-v1';
+    const sidecar = await h.sidecar(testConfig({ services: [service] }));
+    expect((await ask(sidecar.addresses().outbound.port, { host: 'reviews' })).status).toBe(200);
+    const requests = (await sidecar.observability.metrics.registry.getMetricsAsJSON()).find((m) => m.name === 'weft_requests_total');
+    expect(requests?.values.map((v) => v.labels.destination_workload)).toEqual(['reviews-v1']);
+  });
 });

@@ -37,10 +37,12 @@ describe('requestTimeoutLayer', () => {
     const clock = new FakeClock(500);
     const seen: RequestContext[] = [];
     const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 40, seen));
-    const res = handler(requestOf(), contextOn(clock, fakeTarget()));
+    const ctx = contextOn(clock, fakeTarget());
+    const res = handler(requestOf(), ctx);
     await clock.advance(40);
     expect((await res).status).toBe(200);
     expect(seen[0]?.deadline).toBe(600);
+    expect(seen[0]).not.toBe(ctx);
     expect(clock.pending()).toBe(0);
   });
 
@@ -76,6 +78,26 @@ describe('requestTimeoutLayer', () => {
     release();
     await clock.advance(0);
     expect(late.body.destroyed).toBe(true);
+  });
+});
+
+describe('timeouts and the context', () => {
+  it('what layers inside a timeout record reaches the layers outside it', async () => {
+    const clock = new FakeClock();
+    const inner: Handler = async (_req, ctx) => {
+      ctx.endpoint = { address: '10.0.0.7', port: 80, weight: 1, ready: true };
+      ctx.attempt = 2;
+      ctx.stats.retries = 2;
+      return fakeResponse(200);
+    };
+    const handler = requestTimeoutLayer({ requestMs: () => 100 })(perTryTimeoutLayer({ perTryMs: () => 50 })(inner));
+    const ctx = contextOn(clock, fakeTarget());
+    await handler(requestOf(), ctx);
+    expect(ctx.endpoint?.address).toBe('10.0.0.7');
+    expect(ctx.attempt).toBe(2);
+    expect(ctx.stats.retries).toBe(2);
+    expect(ctx.deadline).toBe(100);
+    expect(ctx.signal.aborted).toBe(false);
   });
 });
 

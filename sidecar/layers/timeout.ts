@@ -60,8 +60,13 @@ async function race(
   own: Partial<RequestContext>,
   expire: () => WeftError,
 ): Promise<ProxyResponse> {
+  // A child signal that follows the parent (the client leaving, an outer timeout) while this timer
+  // runs; linked by hand because AbortSignal.any costs tens of microseconds per request on Node 20.
   const controller = new AbortController();
-  const child = withSignal(ctx, AbortSignal.any([ctx.signal, controller.signal]), own);
+  const follow = (): void => controller.abort(ctx.signal.reason);
+  if (ctx.signal.aborted) follow();
+  else ctx.signal.addEventListener('abort', follow, { once: true });
+  const child = withSignal(ctx, controller.signal, own);
   let timer: { cancel(): void } | undefined;
   const expired = new Promise<never>((_, reject) => {
     timer = ctx.clock.setTimeout(() => {
@@ -80,6 +85,7 @@ async function race(
     throw err;
   } finally {
     timer?.cancel();
+    ctx.signal.removeEventListener('abort', follow);
   }
 }
 
