@@ -16,7 +16,8 @@ import { measure } from './lib/measure.js';
 import { PLANS, estimateSeconds, type ProfileName } from './lib/plan.js';
 import { sampleTree } from './lib/procstat.js';
 import { stop, stopAll, stopAllOnSignals, type Started } from './lib/processes.js';
-import type { BenchResults, RunKind, RunRecord, ScenarioInfo } from './lib/results.js';
+import type { BenchResults, ControlPlaneRun, RunKind, RunRecord, ScenarioInfo } from './lib/results.js';
+import { measureFanout } from './control-plane/fanout.js';
 import type { HttpTarget, RunningScenario, Scenario } from './lib/scenario.js';
 import { formatRun } from './report/progress.js';
 import { writeReport } from './report/write.js';
@@ -31,6 +32,7 @@ const { values } = parseArgs({
     name: { type: 'string', default: 'data-plane' },
     'no-report': { type: 'boolean', default: false },
     'no-profile': { type: 'boolean', default: false },
+    'no-control-plane': { type: 'boolean', default: false },
   },
 });
 const profile = values.profile as ProfileName;
@@ -172,6 +174,20 @@ async function main(): Promise<void> {
       notes.push(`profiling failed: ${(err as Error).message}`);
       return [];
     });
+  }
+
+  if (!values['no-control-plane'] && (!only || only.includes('control-plane'))) {
+    log(`control-plane fan-out, ${settings.controlPlane.changes} changes per size`);
+    const cpRuns: ControlPlaneRun[] = [];
+    for (const size of settings.controlPlane.sizes) {
+      const r = await measureFanout(ctx, size, settings.controlPlane.changes, settings.controlPlane.waitSec, log).catch((err: unknown) => {
+        notes.push(`control-plane ${size.services}x${size.endpointsPerService} with ${size.proxies} proxies failed: ${(err as Error).message}`);
+        log(`    ${notes.at(-1)}`);
+        return undefined;
+      });
+      if (r) cpRuns.push(r);
+    }
+    results.controlPlane = { runs: cpRuns };
   }
   await stopAll();
 

@@ -31,10 +31,10 @@ export function pinned(cpu: number | undefined, cmd: string, args: string[]): [s
   return cpu === undefined ? [cmd, args] : ['taskset', ['-c', String(cpu), cmd, ...args]];
 }
 
-export function start(name: string, cmd: string, args: string[], opts: { cpu?: number; logFile: string; env?: NodeJS.ProcessEnv }): Started {
+export function start(name: string, cmd: string, args: string[], opts: { cpu?: number; logFile: string; env?: NodeJS.ProcessEnv; stdin?: boolean }): Started {
   const [file, argv] = pinned(opts.cpu, cmd, args);
   const log = createWriteStream(opts.logFile, { flags: 'a' });
-  const child = spawn(file, argv, { stdio: ['ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
+  const child = spawn(file, argv, { stdio: [opts.stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'], env: opts.env ?? process.env });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
   if (child.pid === undefined) throw new Error(`could not start ${name}: ${commandLine(file, argv)}`);

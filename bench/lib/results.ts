@@ -21,6 +21,8 @@ export interface Settings {
   grpcQps: number;
   /** The latency and throughput matrices are repeated, interleaved, this many times; reports take the median round. */
   rounds: number;
+  /** Control-plane fan-out sizes and the number of changes each is measured over. */
+  controlPlane: { sizes: { services: number; endpointsPerService: number; proxies: number }[]; changes: number; waitSec: number };
   /** CPU the proxies under test are pinned to; the load generator and upstream get `loadCpu`. */
   proxyCpu: number;
   loadCpu: number;
@@ -76,12 +78,24 @@ export interface ProfileSummary {
 }
 
 export interface ControlPlaneRun {
+  /**
+   * What the time covers: `config-server fan-out` is change signalled -> debounce -> snapshot ->
+   * push -> every simulated proxy received it; `apiserver` adds the Kubernetes watch path
+   * (EndpointSlice written -> informer -> translator), which needs the cluster.
+   */
+  scope: 'config-server fan-out' | 'apiserver';
   services: number;
   endpointsPerService: number;
   proxies: number;
+  changes: number;
+  /** Proxy updates that did not arrive within the wait (counted, not in the percentiles). */
+  missed: number;
   propagationMs: { p50: number; p99: number };
+  /** Peak RSS of the control-plane process. */
   rssBytes: number;
+  /** Its CPU seconds over all changes. */
   cpuSec: number;
+  /** Bytes pushed to all proxies, per change. */
   pushBytes: number;
   command: string;
 }

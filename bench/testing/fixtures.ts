@@ -43,7 +43,7 @@ export function results(runs: RunRecord[], idleRss = 30e6): BenchResults {
     profile: 'quick',
     machine: { cpuModel: 'Test CPU', cores: 2, kernel: '6.0', memoryBytes: 24 * 1024 ** 3 },
     versions: { node: 'v20.20.0', nginx: '1.22.1' },
-    settings: { rates: [1000], connections: 16, latencySec: 10, throughputConnections: 64, throughputSec: 8, grpcQps: 1000, rounds: 1, proxyCpu: 1, loadCpu: 0 },
+    settings: { rates: [1000], connections: 16, latencySec: 10, throughputConnections: 64, throughputSec: 8, grpcQps: 1000, rounds: 1, controlPlane: { sizes: [], changes: 0, waitSec: 1 }, proxyCpu: 1, loadCpu: 0 },
     upstream: [{ name: 'upstream-nginx', command: 'nginx -c x' }],
     scenarios: names.map((name) => ({ name, group: name === 'direct' ? 'reference' : 'weft', description: name, processes: [{ name: `${name}-proc`, command: `start ${name}` }], idleRssBytes: name === 'direct' ? {} : { [`${name}-proc`]: idleRss } })),
     runs,
