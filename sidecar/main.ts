@@ -2,61 +2,108 @@
 /**
  * `weft-sidecar`: runs one sidecar. Static mode reads a YAML ProxyConfig (`--config file.yaml` or
  * WEFT_CONFIG), reloads it on change and keeps the previous config when a new one is invalid.
- * SIGTERM / SIGINT and admin POST /shutdown drain gracefully, then exit.
+ * Cluster mode (`--control-plane host:port` or WEFT_CONTROL_PLANE) listens on the standard ports
+ * at once, reports ready after the first config pushed by the control plane, and follows its
+ * updates. SIGTERM / SIGINT and admin POST /shutdown drain gracefully, then exit.
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock.js';
-import { createLogger } from '../common/log.js';
+import { defaultLimits, defaultPorts } from '../common/config/defaults.js';
+import type { Listeners, ProtocolLimits } from '../common/config/types.js';
+import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
+import { ControlPlaneSource } from './config-source/control-plane.js';
 import { FileConfigSource } from './config-source/file.js';
 import { Sidecar } from './sidecar.js';
 
 const usage = `usage: weft-sidecar --config <file.yaml>
+       weft-sidecar --control-plane <host:port>
 
-  --config, -c   static ProxyConfig YAML (also WEFT_CONFIG); reloaded when the file changes
-  --help, -h     this text
+  --config, -c      static ProxyConfig YAML [WEFT_CONFIG]; reloaded when the file changes
+  --control-plane   the control plane's config API [WEFT_CONTROL_PLANE]; identity from
+                    POD_NAME, POD_NAMESPACE, POD_IP, SERVICE_ACCOUNT, WEFT_WORKLOAD
+  --help, -h        this text
 
-environment: WEFT_CONFIG (config file), WEFT_LOG_LEVEL (pino level, default info)`;
+environment: WEFT_LOG_LEVEL (pino level, default info)`;
+
+/** Where configs come from, and the listeners to open before (cluster) or after (file) the first one. */
+interface Source {
+  listeners: Listeners;
+  limits: ProtocolLimits;
+  kind: 'file' | 'control-plane';
+  stop(): Promise<void> | void;
+}
+
+async function fileSource(path: string, sidecar: Sidecar, log: Logger): Promise<Source> {
+  const source = new FileConfigSource({ path, clock: systemClock, log: log.child({ component: 'config-file' }) });
+  const first = await source.start();
+  sidecar.applyConfig(first, 'file');
+  source.onConfig((config) => sidecar.applyConfig(config, 'file'));
+  source.onError(() => sidecar.observability.rejectConfig('file'));
+  return { listeners: first.listeners, limits: first.limits, kind: 'file', stop: () => source.stop() };
+}
+
+function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger): Source {
+  const env = process.env;
+  const source = new ControlPlaneSource({
+    address,
+    identity: {
+      pod: env.POD_NAME ?? '',
+      namespace: env.POD_NAMESPACE ?? 'default',
+      serviceAccount: env.SERVICE_ACCOUNT ?? 'default',
+      workload: env.WEFT_WORKLOAD ?? env.POD_NAME ?? '',
+      labels: {},
+      podIp: env.POD_IP ?? '',
+    },
+    clock: systemClock,
+    log: log.child({ component: 'config-client' }),
+  });
+  source.onConfig((config) => sidecar.applyConfig(config, 'control-plane'));
+  source.start();
+  // In a pod the kubelet and Prometheus reach the admin port from outside; /shutdown stays loopback-only.
+  const listeners: Listeners = {
+    outbound: { address: '127.0.0.1', port: defaultPorts.outbound },
+    inbound: { address: '0.0.0.0', port: defaultPorts.inbound },
+    admin: { address: '0.0.0.0', port: defaultPorts.admin },
+  };
+  return { listeners, limits: defaultLimits, kind: 'control-plane', stop: () => source.stop() };
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, help: { type: 'boolean', short: 'h' } } });
+  const { values } = parseArgs({ options: { config: { type: 'string', short: 'c' }, 'control-plane': { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
   if (values.help) {
     console.log(usage);
     return 0;
   }
   const path = values.config ?? process.env.WEFT_CONFIG;
-  if (!path) {
-    console.error(`weft-sidecar: no config file given\n\n${usage}`);
+  const controlPlane = values['control-plane'] ?? process.env.WEFT_CONTROL_PLANE;
+  if (!path === !controlPlane) {
+    console.error(`weft-sidecar: give either a config file or a control plane address\n\n${usage}`);
     return 2;
   }
   const log = createLogger('weft-sidecar');
-  const clock = systemClock;
-  const source = new FileConfigSource({ path, clock, log: log.child({ component: 'config-file' }) });
-  let first;
+  const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true });
+  let source: Source;
   try {
-    first = await source.start();
+    source = path ? await fileSource(path, sidecar, log) : controlPlaneSource(controlPlane!, sidecar, log);
   } catch (err) {
     console.error(`weft-sidecar: ${(err as Error).message}`);
     return 1;
   }
-  const sidecar = new Sidecar({ clock, log, processMetrics: true });
-  sidecar.applyConfig(first, 'file');
-  source.onConfig((config) => sidecar.applyConfig(config, 'file'));
-  source.onError(() => sidecar.observability.rejectConfig('file'));
 
   let admin: AdminServer | undefined;
   let exiting: Promise<void> | undefined;
   const shutdown = (reason: string): Promise<void> =>
     (exiting ??= (async () => {
       log.info({ reason }, 'shutting down');
-      source.stop();
+      await source.stop();
       await sidecar.drain();
       await admin?.close();
       process.exit(0);
     })());
 
   try {
-    await sidecar.listen(first.listeners, first.limits);
+    await sidecar.listen(source.listeners, source.limits);
     admin = await startAdminServer({
       target: {
         currentConfig: () => sidecar.configInfo(),
@@ -64,18 +111,18 @@ async function main(): Promise<number> {
         shutdown: () => shutdown('admin /shutdown'),
         registry: sidecar.observability.metrics.registry,
       },
-      listen: first.listeners.admin,
-      clock,
+      listen: source.listeners.admin,
+      clock: systemClock,
       log: log.child({ component: 'admin' }),
     });
   } catch (err) {
     console.error(`weft-sidecar: cannot listen: ${(err as Error).message}`);
-    source.stop();
+    await source.stop();
     await sidecar.stop();
     return 1;
   }
   const { outbound, inbound } = sidecar.addresses();
-  log.info({ outbound: outbound.port, inbound: inbound.port, admin: admin.port, version: first.version }, 'weft-sidecar ready');
+  log.info({ outbound: outbound.port, inbound: inbound.port, admin: admin.port, source: source.kind }, 'weft-sidecar listening');
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   return -1;

@@ -87,6 +87,8 @@ export class Sidecar {
 
   /** Bind the outbound and inbound listeners. Requests before the first config get 503 WEFT_NOT_READY. */
   async listen(addresses: Pick<Listeners, 'outbound' | 'inbound'>, limits: ProtocolLimits = defaultLimits): Promise<void> {
+    const gauge = this.observability.metrics.openConnections;
+    const counted = (direction: 'inbound' | 'outbound') => (delta: number) => gauge.inc({ direction }, delta);
     const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined };
     const outbound = new Listener({
       ...common,
@@ -94,6 +96,7 @@ export class Sidecar {
       direction: 'outbound',
       log: this.log.child({ listener: 'outbound' }),
       current: () => this.active?.outbound,
+      onConnections: counted('outbound'),
       tcpDestination: () => this.outboundTcp(),
     });
     const inbound = new Listener({
@@ -102,6 +105,7 @@ export class Sidecar {
       direction: 'inbound',
       log: this.log.child({ listener: 'inbound' }),
       current: () => this.active?.inbound,
+      onConnections: counted('inbound'),
       tcpDestination: () => this.inboundTcp(),
     });
     await outbound.listen(addresses.outbound.address, addresses.outbound.port);

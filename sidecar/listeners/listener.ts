@@ -17,18 +17,21 @@ export interface ListenerOptions extends FrontendOptions {
   limits: ProtocolLimits;
   /** Where non-HTTP bytes go, or undefined to refuse them. */
   tcpDestination(): TcpDestination | undefined;
+  /** Told +1 / -1 as client connections open and close. */
+  onConnections?: (delta: number) => void;
 }
 
 /** A connection silent this long is taken for a server-first TCP protocol, when a TCP destination exists. */
 const serverFirstWaitMs = 1_000;
 
 export class Listener {
-  readonly tracker = new Tracker();
+  readonly tracker: Tracker;
   private readonly server: Server;
   private readonly http1: Http1Frontend;
   private readonly http2: Http2Frontend;
 
   constructor(private readonly options: ListenerOptions) {
+    this.tracker = new Tracker(options.onConnections);
     const frontend = { ...options, tracker: this.tracker, maxHeaderBytes: options.limits.maxHeaderBytes };
     this.http1 = new Http1Frontend({ ...frontend, headersTimeoutMs: options.limits.headersTimeoutMs });
     this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs });

@@ -6,10 +6,15 @@ export class Tracker {
   private inflight = 0;
   private waiters: (() => void)[] = [];
 
+  /** `onConnections(+1 | -1)` as connections open and close (the open-connections gauge). */
+  constructor(private readonly onConnections: (delta: number) => void = () => undefined) {}
+
   addSocket(socket: Duplex): void {
     this.sockets.add(socket);
+    this.onConnections(1);
     socket.once('close', () => {
       this.sockets.delete(socket);
+      this.onConnections(-1);
       this.wake();
     });
   }
