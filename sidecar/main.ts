@@ -122,7 +122,8 @@ async function main(): Promise<number> {
     return 1;
   }
   const { outbound, inbound } = sidecar.addresses();
-  log.info({ outbound: outbound.port, inbound: inbound.port, admin: admin.port, source: source.kind }, 'weft-sidecar listening');
+  const ready = source.kind === 'file' ? 'weft-sidecar ready' : 'weft-sidecar listening, ready after the first config';
+  log.info({ outbound: outbound.port, inbound: inbound.port, admin: admin.port, source: source.kind }, ready);
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
   return -1;
