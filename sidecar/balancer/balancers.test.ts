@@ -57,6 +57,13 @@ describe('balancers honour weights', () => {
     got.forEach((share, i) => expect(Math.abs(share - [0.25, 0.25, 0.5][i]!)).toBeLessThan(0.05));
   });
 
+  it('p2c never sends to a weight-0 endpoint, even a cheaper one, while another has weight', () => {
+    const c = states([1, 0]);
+    c[0]!.observeLatency(100, 0);
+    c[1]!.observeLatency(1, 0);
+    expect(shares(p2cEwmaBalancer(seededRandom(13)), c, 1000)).toEqual([1, 0]);
+  });
+
   it('all weights 0 count as equal', () => {
     const got = shares(randomBalancer(seededRandom(4)), states([0, 0]), 10_000);
     got.forEach((share) => expect(share).toBeCloseTo(0.5, 1));

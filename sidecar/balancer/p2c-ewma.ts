@@ -18,6 +18,7 @@ export function p2cEwmaBalancer(random: Random): Balancer {
       const i = weightedIndex(candidates, random);
       const j = weightedIndex(candidates, random, i);
       const a = candidates[i]!;
+      if (j < 0) return a;
       const b = candidates[j]!;
       const fallback = a.latencyMs === undefined || b.latencyMs === undefined ? meanLatency(candidates) : 0;
       return cost(b, fallback) < cost(a, fallback) ? b : a;
