@@ -128,7 +128,7 @@ Run \`make bench\` (a few minutes) or \`make bench-full\` to measure again; docs
 - **Machine** ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Linux ${m.kernel}
 - **Versions** ${v}${loadLine(results)}
 - **Load** fortio, open model at a fixed rate (\`-qps N -uniform\`), ${s.connections} connections, ${s.latencySec}s per row; 1 KiB responses from nginx serving a static file.
-  Proxies pinned to CPU ${s.proxyCpu}; load generator and upstream pinned to CPU ${s.loadCpu}. Latencies in milliseconds.
+  Proxies pinned to CPU ${s.proxyCpu} (both hops of a pair share it); load generator and upstream pinned to CPU ${s.loadCpu}. Latencies in milliseconds.
 ${results.notes.map((n) => `- ${n}`).join('\n')}
 
 ## Targets (reported, not asserted)
