@@ -4,7 +4,7 @@ import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { Handler, RequestContext } from '../pipeline/types.js';
 import { contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
-import { perTryTimeoutLayer, requestTimeoutLayer } from './timeout.js';
+import { grpcTimeoutMs, perTryTimeoutLayer, requestTimeoutLayer } from './timeout.js';
 
 /** An upstream that answers after `ms` on the clock, or fails when its signal aborts first. */
 function slowUpstream(clock: FakeClock, ms: number, seen: RequestContext[] = []): Handler {
@@ -78,6 +78,38 @@ describe('requestTimeoutLayer', () => {
     release();
     await clock.advance(0);
     expect(late.body.destroyed).toBe(true);
+  });
+});
+
+describe('grpc-timeout', () => {
+  it('parses the gRPC deadline header', () => {
+    expect(grpcTimeoutMs('250m')).toBe(250);
+    expect(grpcTimeoutMs('2S')).toBe(2000);
+    expect(grpcTimeoutMs('1M')).toBe(60_000);
+    expect(grpcTimeoutMs('1H')).toBe(3_600_000);
+    expect(grpcTimeoutMs('1500u')).toBe(2);
+    expect(grpcTimeoutMs('5n')).toBe(1);
+    for (const bad of [undefined, '', '10', 'S', '123456789S', '1.5S', '10s', '-1S']) expect(grpcTimeoutMs(bad), String(bad)).toBeUndefined();
+  });
+
+  it("applies the client's deadline when it is shorter than the configured one, and not when longer", async () => {
+    const clock = new FakeClock();
+    const handler = requestTimeoutLayer({ requestMs: () => 1000 })(slowUpstream(clock, 10_000));
+    const short = handler(requestOf('POST', 'empty', { 'grpc-timeout': '100m' }), contextOn(clock, fakeTarget())).catch((e: unknown) => e);
+    const long = handler(requestOf('POST', 'empty', { 'grpc-timeout': '5S' }), contextOn(clock, fakeTarget())).catch((e: unknown) => e);
+    let shortDone = false;
+    void short.then(() => (shortDone = true));
+    await clock.advance(99);
+    expect(shortDone).toBe(false);
+    await clock.advance(1);
+    expect(isWeftError(await short, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+    await clock.advance(900);
+    expect(isWeftError(await long, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+    expect(clock.now()).toBe(1000);
+    const unconfigured = requestTimeoutLayer({ requestMs: () => 0 })(slowUpstream(clock, 10_000));
+    const only = unconfigured(requestOf('POST', 'empty', { 'grpc-timeout': '50m' }), contextOn(clock, fakeTarget())).catch((e: unknown) => e);
+    await clock.advance(50);
+    expect(isWeftError(await only, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
   });
 });
 

@@ -27,10 +27,13 @@ export interface PerTryTimeoutOptions {
   events?: TimeoutEvents;
 }
 
-/** `requestTimeoutLayer({ requestMs: (ctx) => timeoutsOf(ctx)?.requestMs })`: sets ctx.deadline for the layers inside. */
+/**
+ * `requestTimeoutLayer({ requestMs: (ctx) => timeoutsOf(ctx)?.requestMs })`: sets ctx.deadline for
+ * the layers inside. A gRPC client's own deadline (`grpc-timeout`) applies when it is shorter.
+ */
 export function requestTimeoutLayer(options: RequestTimeoutOptions): Layer {
   return (next) => (req, ctx) => {
-    const ms = options.requestMs(ctx);
+    const ms = shorter(options.requestMs(ctx), grpcTimeoutMs(req.headers['grpc-timeout']));
     if (!ms) return next(req, ctx);
     const deadline = Math.min(ctx.deadline ?? Infinity, ctx.clock.now() + ms);
     return race(next, req, ctx, deadline - ctx.clock.now(), { deadline }, () => {
@@ -50,6 +53,20 @@ export function perTryTimeoutLayer(options: PerTryTimeoutOptions): Layer {
       return new WeftError(ErrorCodes.PER_TRY_TIMEOUT, `try ${ctx.attempt + 1} got no response within ${ms} ms`);
     });
   };
+}
+
+const grpcUnitMs: Record<string, number> = { H: 3_600_000, M: 60_000, S: 1000, m: 1, u: 0.001, n: 0.000001 };
+
+/** gRPC over HTTP/2: `grpc-timeout: 1-8 digits then H, M, S, m, u or n`; undefined when absent or malformed. */
+export function grpcTimeoutMs(value: string | string[] | undefined): number | undefined {
+  const match = /^(\d{1,8})([HMSmun])$/.exec(Array.isArray(value) ? (value[0] ?? '') : (value ?? ''));
+  return match ? Math.max(1, Math.ceil(Number(match[1]) * grpcUnitMs[match[2]!]!)) : undefined;
+}
+
+function shorter(a: number | undefined, b: number | undefined): number | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return Math.min(a, b);
 }
 
 async function race(
