@@ -76,16 +76,22 @@ export async function runToEnd(name: string, cmd: string, args: string[], opts: 
   if (code !== 0) throw new Error(`${name} exited with ${code}; see ${opts.logFile}`);
 }
 
-/** SIGTERM one process, SIGKILL it if it is still there after a grace period. */
+/**
+ * SIGTERM one process, SIGKILL its whole tree if it is still there after a grace period, and
+ * SIGKILL any descendant it left behind when it exited (a shell's children, say).
+ */
 export async function stop(p: Started, graceMs = 3000): Promise<void> {
-  if (p.child.exitCode !== null || p.child.signalCode !== null) return;
-  const exited = once(p.child, 'exit');
-  process.kill(p.pid, 'SIGTERM');
-  const timer = setTimeout(() => {
-    if (running.has(p.pid)) killTree(p.pid);
-  }, graceMs);
-  await exited;
-  clearTimeout(timer);
+  const descendants = processTree(p.pid).slice(1);
+  if (p.child.exitCode === null && p.child.signalCode === null) {
+    const exited = once(p.child, 'exit');
+    process.kill(p.pid, 'SIGTERM');
+    const timer = setTimeout(() => {
+      if (running.has(p.pid)) killTree(p.pid);
+    }, graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+  for (const pid of descendants) killQuietly(pid);
 }
 
 export async function stopAll(): Promise<void> {
@@ -110,11 +116,13 @@ export function stopAllOnSignals(): void {
 
 /** SIGKILL a process and its descendants, children first found so none is orphaned unnoticed. */
 function killTree(root: number): void {
-  for (const pid of processTree(root).reverse()) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
+  for (const pid of processTree(root).reverse()) killQuietly(pid);
+}
+
+function killQuietly(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
   }
 }
