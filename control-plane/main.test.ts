@@ -1,15 +1,12 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builtEntry } from '../common/testing/built-entry.js';
 import { FakeApiServer } from './testing/fake-apiserver.js';
 
-const main = new URL('../dist/control-plane/main.js', import.meta.url);
-// `make test` builds before the tests run; a bare `make unit` on a fresh clone builds here.
-beforeAll(() => {
-  if (!existsSync(main)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: new URL('..', import.meta.url).pathname, stdio: 'ignore' });
-}, 180_000);
+const main = builtEntry('control-plane/main.js');
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,15 +1,11 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { builtEntry } from '../../common/testing/built-entry.js';
 
-const main = new URL('../../dist/sidecar/main.js', import.meta.url);
-// `make test` builds before the tests run; a bare `make unit` on a fresh clone builds here.
-beforeAll(() => {
-  if (!existsSync(main)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: new URL('../..', import.meta.url).pathname, stdio: 'ignore' });
-}, 180_000);
+const main = builtEntry('sidecar/main.js');
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
