@@ -6,7 +6,7 @@ import type { ConfigUpdateMessage, ProxyMessage } from '../../common/api/wire.js
 import { toDocument, parseProxyConfig, type ProxyConfig } from '../../common/config/index.js';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
-import { ControlPlaneSource } from './control-plane.js';
+import { ControlPlaneSource, identityFrom } from './control-plane.js';
 
 type Call = grpc.ServerDuplexStream<ProxyMessage, ConfigUpdateMessage>;
 
@@ -93,6 +93,31 @@ describe('ControlPlaneSource', () => {
     expect(applied.map((c) => c.version)).toEqual(['v1']);
     expect(source.current()?.version).toBe('v1');
     expect(source.status().nacks).toBe(1);
+  });
+
+  it('start() resolves with the first accepted config, with local listener addresses winning over the pushed ones', async () => {
+    const cp = new FakeControlPlane();
+    await cp.start();
+    const source = new ControlPlaneSource({ address: `127.0.0.1:${cp.port}`, identity, clock: new FakeClock(), log: silentLogger, listeners: { outbound: { address: '127.0.0.1', port: 0 } } });
+    cleanups.push(() => cp.stop(), () => source.stop());
+    const errors: string[] = [];
+    source.onError((e) => errors.push(e.code));
+    const first = source.start();
+    await vi.waitFor(() => expect(cp.received[0]?.hello).toBeDefined());
+    cp.send({ not: 'a config' }, 'v0', 'n0');
+    cp.send(toDocument(config('v1')), 'v1', 'n1');
+    const c = await first;
+    expect(c.version).toBe('v1');
+    expect(c.listeners.outbound).toEqual({ address: '127.0.0.1', port: 0 });
+    expect(c.listeners.admin.port).toBe(15000);
+    expect(errors).toEqual(['WEFT_CONFIG_INVALID']);
+  });
+
+  it('reads its identity from flags, else the pod environment', () => {
+    expect(identityFrom({}, { POD_NAME: 'web-1', POD_NAMESPACE: 'shop', SERVICE_ACCOUNT: 'web', POD_IP: '10.0.0.1', WEFT_LABELS: 'app=web, version=v2' })).toEqual({
+      pod: 'web-1', namespace: 'shop', serviceAccount: 'web', workload: 'web-1', labels: { app: 'web', version: 'v2' }, podIp: '10.0.0.1',
+    });
+    expect(identityFrom({ pod: 'x', workload: 'w', namespace: 'n' }, {})).toMatchObject({ pod: 'x', workload: 'w', namespace: 'n', serviceAccount: 'default', labels: {} });
   });
 
   it('NACKs a config the sidecar cannot apply (a listener throws)', async () => {

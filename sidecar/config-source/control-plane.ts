@@ -5,7 +5,8 @@ import { decodePayload } from '../../common/api/payload.js';
 import type { ConfigUpdateMessage, ProxyIdentityMessage, ProxyMessage } from '../../common/api/wire.js';
 import { backoffDelay, type BackoffPolicy } from '../../common/backoff.js';
 import type { Clock, TimerHandle } from '../../common/clock.js';
-import { parseProxyConfig, type ProxyConfig } from '../../common/config/index.js';
+import { parseProxyConfig, type Listeners, type ProxyConfig } from '../../common/config/index.js';
+import { ConfigError, ErrorCodes, WeftError } from '../../common/errors.js';
 import type { Logger } from '../../common/log.js';
 
 export interface ControlPlaneSourceOptions {
@@ -17,6 +18,8 @@ export interface ControlPlaneSourceOptions {
   backoff?: BackoffPolicy;
   random?: () => number;
   credentials?: grpc.ChannelCredentials;
+  /** Local bind addresses that win over the pushed config's (they belong to the pod, not the cluster). */
+  listeners?: Partial<Listeners>;
 }
 
 export interface ControlPlaneStatus {
@@ -34,6 +37,7 @@ export interface ControlPlaneStatus {
 
 type Stream = grpc.ClientDuplexStream<ProxyMessage, ConfigUpdateMessage>;
 type Listener = (config: ProxyConfig) => void;
+type ErrorListener = (err: WeftError) => void;
 
 const channelOptions: grpc.ChannelOptions = {
   'grpc.keepalive_time_ms': 30_000,
@@ -44,6 +48,9 @@ const channelOptions: grpc.ChannelOptions = {
 
 export class ControlPlaneSource {
   private readonly listeners: Listener[] = [];
+  private readonly errorListeners: ErrorListener[] = [];
+  private first?: Promise<ProxyConfig>;
+  private resolveFirst?: (config: ProxyConfig) => void;
   private readonly backoff: BackoffPolicy;
   private client?: grpc.Client;
   private stream?: Stream;
@@ -66,10 +73,19 @@ export class ControlPlaneSource {
     this.listeners.push(listener);
   }
 
-  start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.connect();
+  /** Called when a pushed config is refused (NACKed); the previous one stays. */
+  onError(listener: ErrorListener): void {
+    this.errorListeners.push(listener);
+  }
+
+  /** Connects (and keeps reconnecting); resolves with the first accepted config, like the file source's start(). */
+  start(): Promise<ProxyConfig> {
+    if (!this.first) this.first = new Promise((resolve) => (this.resolveFirst = resolve));
+    if (this.stopped) {
+      this.stopped = false;
+      this.connect();
+    }
+    return this.first;
   }
 
   async stop(): Promise<void> {
@@ -147,19 +163,28 @@ export class ControlPlaneSource {
     }
     let config: ProxyConfig;
     try {
-      config = parseProxyConfig(JSON.parse(decodePayload(update)));
+      config = this.localize(parseProxyConfig(JSON.parse(decodePayload(update))));
       for (const l of this.listeners) l(config);
     } catch (err) {
       this.nacks++;
       const message = (err as Error).message;
+      const weftErr = err instanceof WeftError ? err : new WeftError(ErrorCodes.CONFIG_INVALID, message, { cause: err });
+      for (const l of this.errorListeners) l(err instanceof SyntaxError ? new ConfigError('', `not JSON: ${message}`) : weftErr);
       this.opts.log.warn({ version: update.version, err: message }, 'refused config from the control plane; keeping the previous one');
       reply({ nack: { nonce: update.nonce, version: update.version, error: message } });
       return;
     }
     this.config = config;
     this.appliedAt = this.opts.clock.now();
+    this.resolveFirst?.(config);
+    this.resolveFirst = undefined;
     this.opts.log.info({ version: config.version, services: config.services.length }, 'applied config from the control plane');
     reply({ ack: { nonce: update.nonce, version: update.version } });
+  }
+
+  private localize(config: ProxyConfig): ProxyConfig {
+    const l = this.opts.listeners;
+    return l ? { ...config, listeners: { ...config.listeners, ...l } } : config;
   }
 
   private scheduleReconnect(): void {
@@ -173,4 +198,25 @@ export class ControlPlaneSource {
       }, delay),
     };
   }
+}
+
+/**
+ * The sidecar's identity for the Hello, from flags or the pod's environment (downward API):
+ * POD_NAME, POD_NAMESPACE, SERVICE_ACCOUNT, WEFT_WORKLOAD, POD_IP, WEFT_LABELS (`k=v,k2=v2`).
+ */
+export function identityFrom(flags: Partial<Record<'pod' | 'namespace' | 'serviceAccount' | 'workload' | 'podIp' | 'labels', string>>, env: NodeJS.ProcessEnv): ProxyIdentityMessage {
+  const pod = flags.pod ?? env.POD_NAME ?? '';
+  const labels: Record<string, string> = {};
+  for (const pair of (flags.labels ?? env.WEFT_LABELS ?? '').split(',')) {
+    const i = pair.indexOf('=');
+    if (i > 0) labels[pair.slice(0, i).trim()] = pair.slice(i + 1).trim();
+  }
+  return {
+    pod,
+    namespace: flags.namespace ?? env.POD_NAMESPACE ?? 'default',
+    serviceAccount: flags.serviceAccount ?? env.SERVICE_ACCOUNT ?? 'default',
+    workload: flags.workload ?? env.WEFT_WORKLOAD ?? pod,
+    labels,
+    podIp: flags.podIp ?? env.POD_IP ?? '',
+  };
 }
