@@ -12,7 +12,7 @@ import { defaultLimits, defaultPorts } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits } from '../common/config/types.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
-import { ControlPlaneSource } from './config-source/control-plane.js';
+import { ControlPlaneSource, identityFrom } from './config-source/control-plane.js';
 import { FileConfigSource } from './config-source/file.js';
 import { Sidecar } from './sidecar.js';
 
@@ -21,7 +21,8 @@ const usage = `usage: weft-sidecar --config <file.yaml>
 
   --config, -c      static ProxyConfig YAML [WEFT_CONFIG]; reloaded when the file changes
   --control-plane   the control plane's config API [WEFT_CONTROL_PLANE]; identity from
-                    POD_NAME, POD_NAMESPACE, POD_IP, SERVICE_ACCOUNT, WEFT_WORKLOAD
+                    POD_NAME, POD_NAMESPACE, POD_IP, SERVICE_ACCOUNT, WEFT_WORKLOAD, WEFT_LABELS
+                    (k=v,...); listen addresses from WEFT_OUTBOUND, WEFT_INBOUND, WEFT_ADMIN
   --help, -h        this text
 
 environment: WEFT_LOG_LEVEL (pino level, default info)`;
@@ -47,26 +48,26 @@ function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger): Sou
   const env = process.env;
   const source = new ControlPlaneSource({
     address,
-    identity: {
-      pod: env.POD_NAME ?? '',
-      namespace: env.POD_NAMESPACE ?? 'default',
-      serviceAccount: env.SERVICE_ACCOUNT ?? 'default',
-      workload: env.WEFT_WORKLOAD ?? env.POD_NAME ?? '',
-      labels: {},
-      podIp: env.POD_IP ?? '',
-    },
+    identity: identityFrom({}, env),
     clock: systemClock,
     log: log.child({ component: 'config-client' }),
   });
   source.onConfig((config) => sidecar.applyConfig(config, 'control-plane'));
   source.start();
   // In a pod the kubelet and Prometheus reach the admin port from outside; /shutdown stays loopback-only.
+  // WEFT_OUTBOUND / WEFT_INBOUND / WEFT_ADMIN (host:port) move them, e.g. to run several on one host.
   const listeners: Listeners = {
-    outbound: { address: '127.0.0.1', port: defaultPorts.outbound },
-    inbound: { address: '0.0.0.0', port: defaultPorts.inbound },
-    admin: { address: '0.0.0.0', port: defaultPorts.admin },
+    outbound: listenAddress(env.WEFT_OUTBOUND, '127.0.0.1', defaultPorts.outbound),
+    inbound: listenAddress(env.WEFT_INBOUND, '0.0.0.0', defaultPorts.inbound),
+    admin: listenAddress(env.WEFT_ADMIN, '0.0.0.0', defaultPorts.admin),
   };
   return { listeners, limits: defaultLimits, kind: 'control-plane', stop: () => source.stop() };
+}
+
+function listenAddress(v: string | undefined, address: string, port: number): Listeners['outbound'] {
+  if (!v) return { address, port };
+  const i = v.lastIndexOf(':');
+  return { address: v.slice(0, i) || address, port: Number(v.slice(i + 1)) };
 }
 
 async function main(): Promise<number> {
