@@ -48,6 +48,13 @@ export class FakeApiServer {
     this.port = (this.server.address() as AddressInfo).port;
   }
 
+  /** Stop answering (as a restarting kube-apiserver does) while keeping the stored state; `resume` listens again on the same port. */
+  async pause(): Promise<{ resume: () => Promise<void> }> {
+    const port = this.port;
+    await this.stop();
+    return { resume: () => new Promise<void>((resolve) => this.server.listen(port, '127.0.0.1', resolve)) };
+  }
+
   async stop(): Promise<void> {
     this.closeWatches();
     this.server.closeAllConnections();

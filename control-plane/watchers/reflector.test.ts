@@ -100,6 +100,28 @@ describe('Reflector', () => {
     await vi.waitFor(() => expect(names()).toEqual(['default/a', 'default/b']));
   });
 
+  it('loses no update across an API server restart: changes made while it was down are there when it is back', async () => {
+    const { api, clock, reflector, names, state } = await setup();
+    api.upsert(services.path, svc('a'));
+    api.upsert(services.path, svc('b'));
+    reflector.start();
+    await reflector.whenSynced();
+    await vi.waitFor(() => expect(api.openWatches).toBe(1));
+    const down = await api.pause();
+    api.remove(services.path, 'default', 'a');
+    api.upsert(services.path, svc('b', 81));
+    api.upsert(services.path, svc('c'));
+    // Retries fail while it is down; the backoff keeps going.
+    for (let i = 0; i < 3; i++) await clock.advance(8000);
+    await down.resume();
+    for (let i = 0; i < 20 && names().join() !== 'default/b,default/c'; i++) {
+      await clock.advance(8000);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(names()).toEqual(['default/b', 'default/c']);
+    expect(state.current().snapshot.services.get('default/b')?.spec?.ports?.[0]?.port).toBe(81);
+  });
+
   it('restarts a watch that has gone silent, and counts it', async () => {
     const { api, clock, reflector, restarts, metrics } = await setup({ maxSilenceMs: 60_000 });
     reflector.start();
