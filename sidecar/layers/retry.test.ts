@@ -96,6 +96,22 @@ describe('retryLayer', () => {
     expect(isWeftError((await u.run()).err, ErrorCodes.CONNECT_FAILED)).toBe(true);
   });
 
+  it('names the matched condition as the retry reason (a bounded metric label)', async () => {
+    const cases: [Partial<RetryPolicy>, number | WeftError, string][] = [
+      [{ on: ['5xx'] }, 500, '5xx'],
+      [{ on: ['5xx', 'gateway-error'] }, 503, 'gateway-error'],
+      [{ on: ['retriable-status-codes'], statusCodes: [409] }, 409, 'retriable-status-codes'],
+      [{ on: ['gateway-error'] }, new WeftError(ErrorCodes.CONNECT_TIMEOUT, 'x'), 'connect-failure'],
+      [{ on: ['5xx'] }, new WeftError(ErrorCodes.UPSTREAM_RESET, 'x'), 'reset'],
+      [{ on: ['5xx'] }, new WeftError(ErrorCodes.PER_TRY_TIMEOUT, 'x'), 'per-try-timeout'],
+    ];
+    for (const [policy, first, reason] of cases) {
+      const t = setup({ ...policy, attempts: 1 }, [first, 200]);
+      await t.run();
+      expect(t.events.retried, reason).toEqual([reason]);
+    }
+  });
+
   it('retries a per-try timeout under gateway-error', async () => {
     const t = setup({ on: ['gateway-error'] }, [new WeftError(ErrorCodes.PER_TRY_TIMEOUT, 'slow'), 200]);
     expect((await t.run()).res?.status).toBe(200);
