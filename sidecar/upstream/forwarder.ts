@@ -8,6 +8,7 @@ import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { Handler, ProxyRequest, RequestContext } from '../pipeline/types.js';
 import { forwardHttp1 } from './http1-forward.js';
 import { forwardHttp2 } from './http2-forward.js';
+import { forwardUpgrade } from './upgrade-forward.js';
 import type { Http1Pool } from './http1-pool.js';
 import type { Http2Pool } from './http2-pool.js';
 
@@ -29,7 +30,8 @@ export function forwarder(options: ForwarderOptions): Handler {
       connectMs: ctx.target?.service.policy.timeouts.connectMs ?? defaultTimeouts.connectMs,
     };
     const protocol = ctx.target?.protocol ?? options.protocolFor?.(req, ctx) ?? (req.protocol === 'http2' ? 'http2' : 'http');
-    const multiplexed = (protocol === 'http2' || protocol === 'grpc') && !req.upgrade;
+    if (req.upgrade) return forwardUpgrade(to, req, ctx);
+    const multiplexed = protocol === 'http2' || protocol === 'grpc';
     return multiplexed ? forwardHttp2(options.http2, to, req, ctx) : forwardHttp1(options.http1, to, req, ctx);
   };
 }

@@ -1,13 +1,11 @@
-/** Sends one request over HTTP/1.1 to an endpoint, streaming both bodies; also carries Upgrade (WebSocket) handshakes. */
-import { request, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
-import type { Socket } from 'node:net';
-import { Readable } from 'node:stream';
+/** Sends one request over HTTP/1.1 to an endpoint's keep-alive pool, streaming both bodies. */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { endToEndResponseHeaders } from '../protocol/headers.js';
 import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 import { upstreamError } from './errors.js';
 import type { Http1Pool } from './http1-pool.js';
-import { sendBody } from './send-body.js';
 
 export interface UpstreamAddress {
   address: string;
@@ -15,67 +13,35 @@ export interface UpstreamAddress {
   connectMs: number;
 }
 
-export function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
+export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
   const where = `${to.address}:${to.port}`;
-  return new Promise<ProxyResponse>((resolve, reject) => {
-    const headers: OutgoingHttpHeaders = { ...withoutTe(req.headers), host: req.authority };
-    if (req.upgrade) Object.assign(headers, { connection: 'upgrade', upgrade: req.upgrade });
-    const upstream = request({
-      host: to.address,
-      port: to.port,
+  let body: Readable | null = null;
+  try {
+    if (!req.body.empty) body = req.body.open();
+  } catch (err) {
+    throw upstreamError(err, where);
+  }
+  // A body that fails (client gone, 413) fails the try with its own error, not undici's.
+  let bodyError: unknown;
+  body?.once('error', (err) => (bodyError = err));
+  try {
+    const res = await pool.poolFor(to.address, to.port, to.connectMs).request({
       method: req.method,
       path: req.path,
-      headers,
-      setHost: false,
-      // Upgraded connections leave the pool, so they get a connection of their own.
-      agent: req.upgrade ? false : pool.agentFor(to.address, to.port),
+      headers: { ...withoutTe(req.headers), host: req.authority },
+      body,
+      signal: ctx.signal,
     });
-    let settled = false;
-    const fail = (err: unknown): void => {
-      if (settled) return;
-      settled = true;
-      cleanup();
-      upstream.destroy();
-      reject(upstreamError(err, where));
-    };
-    const onAbort = (): void => fail(ctx.signal.reason ?? new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted'));
-    ctx.signal.addEventListener('abort', onAbort, { once: true });
-    let connectTimer: { cancel(): void } | undefined;
-    const cleanup = (): void => {
-      ctx.signal.removeEventListener('abort', onAbort);
-      connectTimer?.cancel();
-    };
-    if (ctx.signal.aborted) return onAbort();
-
-    upstream.on('socket', (socket: Socket) => {
-      if (!socket.connecting || to.connectMs <= 0) return;
-      connectTimer = ctx.clock.setTimeout(
-        () => fail(new WeftError(ErrorCodes.CONNECT_TIMEOUT, `connect to ${where} took longer than ${to.connectMs} ms`)),
-        to.connectMs,
-      );
-      socket.once('connect', () => connectTimer?.cancel());
+    const trailers = new Promise<Headers>((done) => {
+      res.body.once('end', () => done(endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
+      res.body.once('close', () => done({}));
     });
-    upstream.on('error', fail);
-    upstream.on('response', (res: IncomingMessage) => {
-      if (settled) return res.destroy();
-      settled = true;
-      cleanup();
-      resolve({
-        status: res.statusCode ?? 502,
-        headers: endToEndResponseHeaders(res.headersDistinct),
-        body: res,
-        trailers: new Promise<Headers>((done) => res.once('end', () => done(endToEndResponseHeaders(res.trailersDistinct)))),
-      });
-    });
-    upstream.on('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
-      if (settled) return socket.destroy();
-      settled = true;
-      cleanup();
-      resolve({ status: 101, headers: endToEndResponseHeaders(res.headersDistinct), body: Readable.from([]), upgraded: { socket, head } });
-    });
-
-    sendBody(req.body, upstream, fail);
-  });
+    return { status: res.statusCode, headers: endToEndResponseHeaders(res.headers as IncomingHttpHeaders), body: res.body, trailers };
+  } catch (err) {
+    if (bodyError) throw upstreamError(bodyError, where);
+    if (ctx.signal.aborted) throw upstreamError(ctx.signal.reason ?? new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted'), where);
+    throw upstreamError(err, where);
+  }
 }
 
 /** TE: trailers is an HTTP/2 (gRPC) signal; on HTTP/1.1 it would have to be listed in Connection. */

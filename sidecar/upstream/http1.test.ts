@@ -72,7 +72,8 @@ describe('HTTP/1.1 forwarding', () => {
     expect(res.headers['x-end']).toBe('kept');
     const got = u.received[0]!;
     expect(got.body.toString()).toBe('hello');
-    expect(got.headers['transfer-encoding']).toBe('chunked');
+    // A proxy may re-frame (RFC 9112): a body that is complete before the upstream request starts goes with a length.
+    expect(got.headers['transfer-encoding'] === 'chunked' || got.headers['content-length'] === '5').toBe(true);
     expect(got.headers['x-drop']).toBeUndefined();
     expect(got.headers['proxy-connection']).toBeUndefined();
     expect(got.headers['te']).toBeUndefined();
