@@ -3,7 +3,7 @@
  * scripts beside this file do the work), and run kubectl or helm against it from inside or outside
  * its network namespace.
  */
-import { statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { run } from './exec.js';
 import { Kubectl } from './kube.js';
@@ -59,4 +59,15 @@ export async function clusterUp(options: UpOptions = {}): Promise<PreparedCluste
 /** Stops the cluster and removes its namespaces and files. Safe when nothing is up. */
 export async function clusterDown(): Promise<void> {
   await run(['bash', join(scriptsDir(), 'down.sh')], { inherit: true });
+}
+
+/**
+ * The cluster the e2e suites run against: the local one, or any other (kind) whose kubeconfig is
+ * in WEFT_E2E_KUBECONFIG, with the pinned kubectl when it is built and kubectl from PATH if not.
+ */
+export function e2eKubectl(): Kubectl {
+  const other = process.env.WEFT_E2E_KUBECONFIG;
+  if (!other) return localKubectl();
+  const s = clusterSettings();
+  return new Kubectl({ kubectl: existsSync(s.kubectl) ? s.kubectl : 'kubectl', helm: s.helm, kubeconfig: other });
 }

@@ -104,6 +104,16 @@ wait_for() {
   done
 }
 
+# Imports every image archive images.sh made into containerd's CRI namespace (k8s.io).
+import_images() {
+  local img
+  for img in pause coredns node-base e2e-echo sidecar control-plane; do
+    [[ -f "$IMAGES_DIR/$img.oci.tar" ]] || continue
+    log "importing image $img"
+    ctr_node -n k8s.io images import "$IMAGES_DIR/$img.oci.tar" >/dev/null
+  done
+}
+
 ctr_node() { in_node ctr --address "$CONTAINERD_SOCK" "$@"; }
 
 cluster_healthy() {

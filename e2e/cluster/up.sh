@@ -83,11 +83,7 @@ log "starting containerd $(containerd --version | awk '{print $3}')"
 write_containerd_config
 start_component containerd containerd --config "$CLUSTER_DIR/containerd.toml"
 wait_for "containerd socket" 60 ctr_node version
-for img in pause coredns node-base e2e-echo sidecar control-plane; do
-  [[ -f "$IMAGES_DIR/$img.oci.tar" ]] || continue
-  log "importing image $img"
-  ctr_node -n k8s.io images import --no-unpack=false "$IMAGES_DIR/$img.oci.tar" >/dev/null
-done
+import_images
 
 log "starting kubelet"
 write_kubelet_config
