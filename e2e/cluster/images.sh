@@ -86,7 +86,10 @@ bud() {
   local image="$1" dockerfile="$2" context="$3"
   log "buildah bud -f $dockerfile -t $image (BASE=$NODE_BASE_IMAGE)"
   # Host network only so RUN npm ci reaches the npm registry; nothing listens during a build.
-  bah bud --quiet --layers --pull=never --network host --build-arg "BASE=$NODE_BASE_IMAGE" \
+  # The machine's CA bundle (it may hold a TLS-intercepting proxy's CA) for RUN npm ci.
+  local ca="${NODE_EXTRA_CA_CERTS:-/etc/ssl/certs/ca-certificates.crt}" secret=()
+  [[ -f "$ca" ]] && secret=(--secret "id=npm-ca,src=$ca")
+  bah bud --quiet --layers --pull=never --network host "${secret[@]}" --build-arg "BASE=$NODE_BASE_IMAGE" \
     -f "$dockerfile" -t "$image" "$context" >/dev/null
 }
 
