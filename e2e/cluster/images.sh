@@ -13,6 +13,8 @@ LOG_TAG=images
 # shellcheck source=e2e/cluster/config.sh
 source "$here/config.sh"
 
+# A failed RUN step leaves its working container (and its overlay mount) behind: remove them all.
+trap 'buildah "${BUILDAH_ARGS[@]}" rm --all >/dev/null 2>&1 || true' EXIT
 weft_only=0
 [[ "${1:-}" == "--weft-only" ]] && weft_only=1
 mkdir -p "$IMAGES_DIR"

@@ -24,6 +24,8 @@ for img in pause coredns e2e-echo; do
 done
 
 if cluster_healthy; then
+  # Images may have been rebuilt since: importing unchanged content is quick.
+  import_images
   log "already up: KUBECONFIG=$KUBECONFIG_PATH"
   exit 0
 fi
