@@ -16,7 +16,7 @@ cluster-setup: ## install and build what the local cluster needs (Debian package
 	@echo "==> local cluster set-up"
 	bash e2e/cluster/setup.sh
 
-images: build ## build the cluster's and weft's images with buildah; import them if the cluster is up
+images: build e2e-cli ## build the cluster's and weft's images with buildah; import them if the cluster is up
 	@echo "==> images"
 	bash e2e/cluster/images.sh
 	@if $(E2E_CLUSTER_CLI) status >/dev/null 2>&1; then bash e2e/cluster/load-images.sh; fi

@@ -35,7 +35,11 @@ plugins=(errors log health ready cache loadbalance kubernetes)
   echo "func main() { coremain.Run() }"
 } > main.go
 echo "[build-coredns] resolving github.com/coredns/coredns@$COREDNS_VERSION (plugins: ${plugins[*]})"
-go mod tidy 2>&1 | grep -v '^go: downloading' || true
+if ! go mod tidy 2>"$helper/tidy.log"; then
+  grep -v '^go: downloading' "$helper/tidy.log" >&2
+  echo "[build-coredns] ERROR: go mod tidy failed" >&2
+  exit 1
+fi
 echo "[build-coredns] compiling"
 start=$SECONDS
 CGO_ENABLED=0 go build -trimpath -ldflags "-s -w -X github.com/coredns/coredns/coremain.GitCommit=$COREDNS_VERSION" -o "$out/coredns" .

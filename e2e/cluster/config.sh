@@ -1,5 +1,5 @@
 # Names, paths and addresses of the local test cluster, shared by every cluster script.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # values are used by the scripts that source this file
 here_config="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=e2e/cluster/versions.sh
 source "$here_config/versions.sh"

@@ -30,7 +30,7 @@ stop_component() {
 }
 
 # Every process in the cluster's pod cgroups: the containers, whatever their mount namespace.
-pod_pids() { cat "/sys/fs/cgroup/pids/$CGROUP_ROOT"/cgroup.procs $(find "/sys/fs/cgroup/pids/$CGROUP_ROOT" -mindepth 1 -name cgroup.procs 2>/dev/null) 2>/dev/null; }
+pod_pids() { find "/sys/fs/cgroup/pids/$CGROUP_ROOT" -name cgroup.procs -exec cat {} + 2>/dev/null; }
 
 # Every process left in the node's mount namespace: containerd's shims and any component.
 node_pids() {

@@ -15,7 +15,7 @@ source "$here/config.sh"
 start=$SECONDS
 
 packages=(containerd runc containernetworking-plugins etcd-server iptables iproute2 util-linux
-  buildah debootstrap catatonit curl openssl unzip ca-certificates)
+  buildah debootstrap gpgv debian-archive-keyring catatonit curl openssl unzip ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -24,7 +24,7 @@ if ((${#missing[@]} > 0)); then
   log "installing Debian packages: ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  apt-get install -y -qq "${missing[@]}" >/dev/null
 else
   log "Debian packages present"
 fi

@@ -1,6 +1,6 @@
 # Pinned versions of everything the local test cluster builds or installs. Changing one
 # rebuilds only that piece: caches under $WEFT_CACHE are keyed by these values.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # values are used by the scripts that source this file
 K8S_VERSION="${K8S_VERSION:-v1.33.13}"
 WEFT_CACHE="${WEFT_CACHE:-$HOME/.cache/weft}"
 COREDNS_VERSION="${COREDNS_VERSION:-v1.14.7}"
