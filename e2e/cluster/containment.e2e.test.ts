@@ -2,6 +2,7 @@
  * The local cluster stays in its own network namespace (docs/decisions/0101): no route out of the
  * machine, and its iptables rules only inside. Runs only against the local cluster.
  */
+import { readFileSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { run } from './exec.js';
 
@@ -23,6 +24,22 @@ interface AddrInfo {
 
 const ip = async <T>(args: string[]): Promise<T> => JSON.parse((await run(['ip', '-j', ...args])).stdout) as T;
 const NODE_LINKS = ['lo', 'weft-node', 'weft-sink', 'weft-cni0'];
+
+/**
+ * The network namespace this suite was started from (`make e2e` enters the cluster's with
+ * nsenter): the nearest ancestor process in another namespace. PID 1's is not readable here.
+ */
+function outerNetns(): string {
+  const own = readlinkSync('/proc/self/ns/net');
+  let pid = process.ppid;
+  while (pid > 1) {
+    const ns = `/proc/${pid}/ns/net`;
+    if (readlinkSync(ns) !== own) return ns;
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    pid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  }
+  throw new Error('no ancestor process outside the cluster network namespace');
+}
 
 describe.skipIf(Boolean(process.env.WEFT_E2E_KUBECONFIG))('the local cluster network namespace', () => {
   it('has no route out: its default route ends at a veth whose peer is in the same namespace', async () => {
@@ -49,7 +66,7 @@ describe.skipIf(Boolean(process.env.WEFT_E2E_KUBECONFIG))('the local cluster net
   it("keeps kube-proxy's rules in the namespace and none in the machine's", async () => {
     const inside = (await run(['iptables-save', '-t', 'nat'])).stdout;
     expect(inside).toContain(':KUBE-SERVICES');
-    const machine = (await run(['nsenter', '--net=/proc/1/ns/net', '--', 'iptables-save'])).stdout;
+    const machine = (await run(['nsenter', `--net=${outerNetns()}`, '--', 'iptables-save'])).stdout;
     expect(machine).not.toContain('KUBE-');
   });
 });

@@ -32,6 +32,13 @@ make_netns() {
 
 make_mntns() {
   log "private mount namespace $MNTNS_PATH"
+  # A namespace can only be pinned on a private mount (as `ip netns` does for /run/netns); the
+  # machine's root mount may be shared (systemd), so the pin's directory is made private itself.
+  local pin_dir
+  pin_dir="$(dirname "$MNTNS_PATH")"
+  mkdir -p "$pin_dir"
+  mount --bind "$pin_dir" "$pin_dir"
+  mount --make-private "$pin_dir"
   touch "$MNTNS_PATH"
   unshare --mount="$MNTNS_PATH" --propagation private true
   local d
