@@ -14,7 +14,11 @@ MNTNS_PATH="$CLUSTER_DIR/ns/mnt"
 PKI="$CLUSTER_DIR/pki"
 LOGS="$CLUSTER_DIR/logs"
 PIDS="$CLUSTER_DIR/pids"
-CONTAINERD_SOCK="$CLUSTER_DIR/run/containerd/containerd.sock"
+# Runtime state (etcd, containerd's images and containers, kubelet's pods) is on a tmpfs mounted
+# here inside the node's mount namespace only: fast to fill, gone with the namespace.
+NODE_DATA="$CLUSTER_DIR/node"
+NODE_DATA_SIZE="${WEFT_NODE_DATA_SIZE:-16g}"
+CONTAINERD_SOCK="$CLUSTER_DIR/run/containerd.sock"
 
 NODE_NAME="weft-node"
 NODE_IF="weft-node"
@@ -45,7 +49,7 @@ CONTROL_IMAGE="localhost/weft/control-plane:dev"
 # Buildah keeps its own store so it never mixes with any other user of buildah on the machine.
 BUILDAH_ARGS=(--root "$WEFT_CACHE/buildah/storage" --runroot "$WEFT_CACHE/buildah/run" --storage-driver overlay)
 
-log() { echo "[${LOG_TAG:-cluster}] $*"; }
+log() { echo "[${LOG_TAG:-cluster} +${SECONDS}s] $*"; }
 die() { echo "[${LOG_TAG:-cluster}] ERROR: $*" >&2; exit 1; }
 
 # Runs a command inside the node: its network namespace and its private mount namespace.

@@ -41,12 +41,14 @@ make_mntns() {
   mount --make-private "$pin_dir"
   touch "$MNTNS_PATH"
   unshare --mount="$MNTNS_PATH" --propagation private true
+  mkdir -p "$NODE_DATA" "$(dirname "$CONTAINERD_SOCK")"
+  nsenter --mount="$MNTNS_PATH" -- mount -t tmpfs -o "size=$NODE_DATA_SIZE,mode=0755" weft-node "$NODE_DATA"
   local d
   : > "$CLUSTER_DIR/created-host-dirs"
   for d in "${NODE_BIND_DIRS[@]}"; do
     if [[ ! -d "$d" ]]; then mkdir -p "$d"; echo "$d" >> "$CLUSTER_DIR/created-host-dirs"; fi
-    mkdir -p "$CLUSTER_DIR/host$d"
-    nsenter --mount="$MNTNS_PATH" -- mount --bind "$CLUSTER_DIR/host$d" "$d"
+    nsenter --mount="$MNTNS_PATH" -- mkdir -p "$NODE_DATA/host$d"
+    nsenter --mount="$MNTNS_PATH" -- mount --bind "$NODE_DATA/host$d" "$d"
   done
   mkdir -p "$CLUSTER_DIR/sysctl"
   local kv key want
@@ -114,7 +116,8 @@ wait_for() {
 # Imports every image archive images.sh made into containerd's CRI namespace (k8s.io).
 import_images() {
   local img
-  for img in pause coredns node-base e2e-echo sidecar control-plane; do
+  # node-base is not imported: nothing runs it, and the images built on it carry its layers.
+  for img in pause coredns e2e-echo sidecar control-plane; do
     [[ -f "$IMAGES_DIR/$img.oci.tar" ]] || continue
     log "importing image $img"
     ctr_node -n k8s.io images import "$IMAGES_DIR/$img.oci.tar" >/dev/null
@@ -136,14 +139,14 @@ write_containerd_config() {
   mkdir -p "$CLUSTER_DIR/cni/net.d" "$CLUSTER_DIR/containerd/certs.d/_default"
   cat > "$CLUSTER_DIR/containerd.toml" <<TOML
 version = 2
-root = "$CLUSTER_DIR/containerd/root"
-state = "$CLUSTER_DIR/run/containerd/state"
+root = "$NODE_DATA/containerd/root"
+state = "$NODE_DATA/containerd/state"
 [grpc]
   address = "$CONTAINERD_SOCK"
 [ttrpc]
   address = "$CONTAINERD_SOCK.ttrpc"
 [plugins."io.containerd.internal.v1.opt"]
-  path = "$CLUSTER_DIR/containerd/opt"
+  path = "$NODE_DATA/containerd/opt"
 [plugins."io.containerd.grpc.v1.cri"]
   sandbox_image = "$PAUSE_IMAGE"
   netns_mounts_under_state_dir = true
@@ -187,7 +190,7 @@ TOML
         "type": "host-local",
         "ranges": [[{"subnet": "$POD_CIDR"}]],
         "routes": [{"dst": "0.0.0.0/0"}],
-        "dataDir": "$CLUSTER_DIR/cni/ipam"
+        "dataDir": "$NODE_DATA/cni/ipam"
       }
     },
     {"type": "portmap", "capabilities": {"portMappings": true}}

@@ -38,10 +38,20 @@ start=$SECONDS
 mkdir -p "$CLUSTER_DIR" "$LOGS" "$PIDS"
 make_netns
 make_mntns
+
+# containerd first: unpacking the images is the slowest step, so it runs in the background while
+# the control plane starts, and kubelet waits for it.
+log "starting containerd $(containerd --version | awk '{print $3}')"
+write_containerd_config
+start_component containerd containerd --config "$CLUSTER_DIR/containerd.toml"
+wait_for "containerd socket" 60 ctr_node version
+import_images > "$LOGS/import-images.log" 2>&1 &
+import_pid=$!
+
 make_pki
 
 log "starting etcd $(etcd --version | sed -n 's/^etcd Version: //p')"
-start_component etcd etcd --name weft-node --data-dir "$CLUSTER_DIR/etcd" \
+start_component etcd etcd --name weft-node --data-dir "$NODE_DATA/etcd" \
   --listen-client-urls http://127.0.0.1:2379 --advertise-client-urls http://127.0.0.1:2379 \
   --listen-peer-urls http://127.0.0.1:2380 --initial-advertise-peer-urls http://127.0.0.1:2380 \
   --initial-cluster weft-node=http://127.0.0.1:2380 --listen-metrics-urls http://127.0.0.1:2381 \
@@ -62,6 +72,10 @@ start_component kube-apiserver "$K8S_BIN/kube-apiserver" \
   --service-account-issuer "$sa_issuer" --api-audiences "$sa_issuer" \
   --service-account-key-file "$PKI/sa.pub" --service-account-signing-key-file "$PKI/sa.key" \
   --authorization-mode Node,RBAC --enable-admission-plugins NodeRestriction \
+  --requestheader-client-ca-file "$PKI/ca.crt" --requestheader-allowed-names front-proxy-client \
+  --requestheader-username-headers X-Remote-User --requestheader-group-headers X-Remote-Group \
+  --requestheader-extra-headers-prefix X-Remote-Extra- \
+  --proxy-client-cert-file "$PKI/front-proxy-client.crt" --proxy-client-key-file "$PKI/front-proxy-client.key" \
   --profiling=false --event-ttl 1h
 wait_for "kube-apiserver /readyz" 120 kubectl_node get --raw /readyz
 
@@ -81,16 +95,14 @@ start_component kube-scheduler "$K8S_BIN/kube-scheduler" \
   --authorization-kubeconfig "$PKI/scheduler.kubeconfig" \
   --bind-address 127.0.0.1 --leader-elect=false
 
-log "starting containerd $(containerd --version | awk '{print $3}')"
-write_containerd_config
-start_component containerd containerd --config "$CLUSTER_DIR/containerd.toml"
-wait_for "containerd socket" 60 ctr_node version
-import_images
+log "waiting for the image imports"
+wait "$import_pid" || { cat "$LOGS/import-images.log" >&2; die "importing images into containerd failed"; }
+cat "$LOGS/import-images.log"
 
 log "starting kubelet"
 write_kubelet_config
 start_component kubelet "$K8S_BIN/kubelet" --config "$CLUSTER_DIR/kubelet.yaml" \
-  --kubeconfig "$PKI/kubelet.kubeconfig" --root-dir "$CLUSTER_DIR/kubelet" \
+  --kubeconfig "$PKI/kubelet.kubeconfig" --root-dir "$NODE_DATA/kubelet" \
   --hostname-override "$NODE_NAME" --node-ip "$NODE_IP" --cert-dir "$PKI/kubelet-certs"
 wait_for "node $NODE_NAME registered" 120 kubectl_node get node "$NODE_NAME"
 
