@@ -28,7 +28,7 @@ if ((${#missing[@]} > 0)); then
 else
   log "Debian packages present"
 fi
-command -v go >/dev/null || die "Go is needed to build Kubernetes and CoreDNS from their modules"
+command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || die "Go is needed to build Kubernetes and CoreDNS from their modules"
 
 "$here/build-k8s.sh"
 "$here/build-coredns.sh"
