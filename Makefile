@@ -30,12 +30,18 @@ typecheck: setup ## strict type check of everything, tests included
 
 check: lint typecheck ## lint and type check
 
-unit: setup ## unit and integration tests (real sockets and processes on loopback, no cluster)
+unit: build ## unit and integration tests (real sockets and processes on loopback, no cluster)
 	@mkdir -p $(RESULTS)
 	npx vitest run $(call VITEST_JSON,unit)
 
-test: check build unit ## THE test command: everything CI runs
-	@node scripts/test-summary.mjs $(RESULTS)
+# Every suite runs even when an earlier one fails, so one run reports every failure; the cluster is
+# always torn down (e2e-ci), and the last line is the summary CI reads.
+test: check build ## THE test command: everything CI runs (unit, then e2e on the local cluster; needs root)
+	@rm -rf $(RESULTS); rc=0; \
+	$(MAKE) --no-print-directory unit || rc=1; \
+	$(MAKE) --no-print-directory e2e-ci || rc=1; \
+	node scripts/test-summary.mjs $(RESULTS) unit e2e || rc=1; \
+	exit $$rc
 
 clean: ## remove build output and test results
 	rm -rf dist $(RESULTS)
