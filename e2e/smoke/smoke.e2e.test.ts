@@ -129,8 +129,25 @@ interface ClientResult {
   responses?: { status: number; body: string }[];
 }
 
+/**
+ * GET `url` `count` times from the client pod. A new Service becomes reachable only once CoreDNS has
+ * seen it and kube-proxy has programmed its rules, both eventually: retry (bounded) until the client
+ * succeeds, and on time-out report the client's own error (it prints one JSON line even on failure).
+ */
 async function fetchFromClient(url: string, count: number): Promise<ClientResult> {
-  return JSON.parse(await exec('client', ['node', '/app/client.mjs', url, String(count)])) as ClientResult;
+  return poll(
+    async () => {
+      let out: string;
+      try {
+        out = await exec('client', ['node', '/app/client.mjs', url, String(count)]);
+      } catch (err) {
+        if (!(err instanceof CommandError) || !err.stdout.trim()) throw err;
+        throw new Error(`client: ${(JSON.parse(err.stdout) as ClientResult).error ?? err.stdout.trim()}`);
+      }
+      return JSON.parse(out) as ClientResult;
+    },
+    { what: `the client pod to reach ${url}`, timeoutMs: 60_000, intervalMs: 1000 },
+  );
 }
 
 function apis(): { core: k8s.CoreV1Api; authn: k8s.AuthenticationV1Api } {
