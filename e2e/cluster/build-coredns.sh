@@ -13,10 +13,8 @@ if [[ -x "$out/coredns" ]]; then
   echo "[build-coredns] cached: $out/coredns"
   exit 0
 fi
-# A CI shell may not have the machine's Go on PATH.
-if ! command -v go >/dev/null && [[ -x /usr/local/go/bin/go ]]; then PATH="$PATH:/usr/local/go/bin"; fi
-export GOTOOLCHAIN=local GOFLAGS=-mod=mod
-export GOMODCACHE="$WEFT_CACHE/gomod" GOCACHE="$WEFT_CACHE/go-build"
+# shellcheck source=e2e/cluster/go-env.sh
+source "$here/go-env.sh"
 helper="$WEFT_CACHE/coredns/$COREDNS_VERSION/helper"
 mkdir -p "$helper" "$out"
 cd "$helper"
