@@ -16,7 +16,7 @@ import { createPolicyState, policyLayers, prunePolicyState, type PolicyState } f
 import { policyMetricsEvents } from './layers/policy-metrics.js';
 import { outboundPipeline, type PipelineState } from './pipeline/outbound.js';
 import type { TcpDestination } from './protocol/tcp-proxy.js';
-import type { Random } from './routing/weighted.js';
+import type { Random } from '../common/random.js';
 import { Http1Pool } from './upstream/http1-pool.js';
 import { Http2Pool } from './upstream/http2-pool.js';
 
@@ -25,7 +25,10 @@ export interface SidecarOptions {
   log?: Logger;
   /** Random source for weighted splits, mirrors and trace sampling (seeded in tests). */
   random?: Random;
-  /** Random source of the policy layers (balancer picks, backoff jitter, fault percentages). */
+  /**
+   * Random source of the policy layers (balancer picks, backoff jitter, fault percentages). Kept
+   * apart from `random` so a seeded test of one concern is not shifted by the other's draws.
+   */
   policyRandom?: Random;
   /** Export process metrics (CPU, memory, event loop) too; the CLI turns this on. */
   processMetrics?: boolean;

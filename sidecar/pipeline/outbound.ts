@@ -4,7 +4,7 @@
  */
 import type { ProxyConfig } from '../../common/config/types.js';
 import { outboundRouting } from '../routing/outbound-routing.js';
-import type { Random } from '../routing/weighted.js';
+import type { Random } from '../../common/random.js';
 import { forwarder } from '../upstream/forwarder.js';
 import type { Http1Pool } from '../upstream/http1-pool.js';
 import type { Http2Pool } from '../upstream/http2-pool.js';

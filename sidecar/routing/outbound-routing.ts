@@ -11,7 +11,8 @@ import { applyHeaderModifier } from './header-modifier.js';
 import { findRoute } from './match.js';
 import { sendMirror } from './mirror.js';
 import { ServiceIndex } from './service-index.js';
-import { pickWeighted, type Random } from './weighted.js';
+import type { Random } from '../../common/random.js';
+import { pickWeighted } from './weighted.js';
 
 export interface OutboundRoutingOptions {
   config: Pick<ProxyConfig, 'services' | 'node' | 'clusterDomain'>;

@@ -1,5 +1,5 @@
 /** Weighted choice among a route's backends (canary splits); the random source is injected for tests. */
-export type Random = () => number;
+import type { Random } from '../../common/random.js';
 
 export function pickWeighted<T extends { weight: number }>(items: readonly T[], random: Random = Math.random): T | undefined {
   let total = 0;
