@@ -114,7 +114,7 @@ describe('Reflector', () => {
     // Retries fail while it is down; the backoff keeps going.
     for (let i = 0; i < 3; i++) await clock.advance(8000);
     await down.resume();
-    for (let i = 0; i < 20 && names().join() !== 'default/b,default/c'; i++) {
+    for (let i = 0; i < 100 && names().join() !== 'default/b,default/c'; i++) {
       await clock.advance(8000);
       await new Promise((r) => setTimeout(r, 50));
     }
