@@ -19,6 +19,7 @@ import type { TcpDestination } from './protocol/tcp-proxy.js';
 import type { Random } from '../common/random.js';
 import { Http1Pool } from './upstream/http1-pool.js';
 import { Http2Pool } from './upstream/http2-pool.js';
+import { connectionSlots } from './upstream/connection-limit.js';
 
 export interface SidecarOptions {
   clock?: Clock;
@@ -64,11 +65,14 @@ export class Sidecar {
     const policyState = createPolicyState();
     this.policyState = policyState;
     this.observability = new Observability({ clock: this.clock, log: this.log, processMetrics: options.processMetrics ?? false, random: options.random });
+    const policyEvents = policyMetricsEvents(this.observability.metrics, this.clock);
     this.state = {
       observe: (config) => this.observability.layers(config),
       http1: new Http1Pool(),
       http2: new Http2Pool(this.clock),
-      policy: () => policyLayers({ state: policyState, random, events: policyMetricsEvents(this.observability.metrics, this.clock) }),
+      policy: () => policyLayers({ state: policyState, random, events: policyEvents }),
+      forwardEvents: policyEvents,
+      connections: connectionSlots(),
       random: options.random,
       self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
     };
@@ -134,6 +138,8 @@ export class Sidecar {
     };
     this.retireGoneEndpoints(config);
     prunePolicyState(this.policyState, config);
+    const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
+    this.state.connections?.prune((key) => services.has(key));
     this.log.info({ version: config.version, services: config.services.length }, 'config applied');
   }
 
@@ -222,7 +228,9 @@ export class Sidecar {
     const { s, p } = tcp[0]!;
     const ready = p.endpoints.filter((e) => e.ready);
     const endpoint = ready[this.tcpCursor++ % Math.max(1, ready.length)];
-    return endpoint && { address: endpoint.address, port: endpoint.port, connectMs: s.policy.timeouts.connectMs };
+    const labels = { destination_service: s.name, destination_namespace: s.namespace, kind: 'idle' };
+    const onIdle = (): void => this.observability.metrics.timeouts.inc(labels);
+    return endpoint && { address: endpoint.address, port: endpoint.port, connectMs: s.policy.timeouts.connectMs, idleMs: s.policy.timeouts.idleMs, onIdle };
   }
 
   private inboundTcp(): TcpDestination | undefined {

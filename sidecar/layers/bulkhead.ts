@@ -2,7 +2,7 @@
  * Bulkhead per service: at most maxRequests in flight (until the response body ends), at most
  * maxPendingRequests waiting for a slot; beyond that, fail fast with OVERLOADED (503) and the
  * reason. One service's slow upstream then cannot take every request of the app hostage.
- * (maxConnections belongs to the connection pools, which can use ConcurrencyLimiter too.)
+ * (maxConnections is the forwarder's: sidecar/upstream/connection-limit.ts.)
  */
 import type { ConnectionLimits } from '../../common/config/types.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';

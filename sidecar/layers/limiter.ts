@@ -1,7 +1,7 @@
 /**
  * A concurrency limit with a bounded waiting line, failing fast with OVERLOADED (503) when both are
- * full. The bulkhead layer uses one per service for requests; connection pools can use one for
- * connections (maxConnections with maxPendingRequests).
+ * full. The bulkhead layer uses one per service for requests; the forwarder one per service for
+ * connections (maxConnections with maxPendingRequests, upstream/connection-limit.ts).
  */
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 

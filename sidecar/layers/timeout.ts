@@ -12,7 +12,8 @@ import { discardResponse } from './response.js';
 import type { Selector } from './selectors.js';
 
 export interface TimeoutEvents {
-  timedOut?(ctx: RequestContext, kind: 'request' | 'per-try'): void;
+  /** `idle` comes from the forwarder, which enforces the idle timeout on its sockets and streams. */
+  timedOut?(ctx: RequestContext, kind: 'request' | 'per-try' | 'idle'): void;
 }
 
 export interface RequestTimeoutOptions {

@@ -20,7 +20,7 @@ export function inboundPipeline(config: ProxyConfig, state: PipelineState): Hand
       deliverToApp(portFor),
     ],
     // 3. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
-    forwarder({ http1: state.http1, http2: state.http2, protocolFor: (req) => portFor(req)?.protocol }),
+    forwarder({ http1: state.http1, http2: state.http2, events: state.forwardEvents, connections: state.connections, protocolFor: (req) => portFor(req)?.protocol }),
   );
 }
 

@@ -8,6 +8,8 @@ import type { Random } from '../../common/random.js';
 import { forwarder } from '../upstream/forwarder.js';
 import type { Http1Pool } from '../upstream/http1-pool.js';
 import type { Http2Pool } from '../upstream/http2-pool.js';
+import type { TimeoutEvents } from '../layers/timeout.js';
+import type { ConnectionSlots } from '../upstream/connection-limit.js';
 import { compose, type Handler, type Layer } from './types.js';
 
 /** Long-lived state shared by every pipeline built for successive configs. */
@@ -18,6 +20,10 @@ export interface PipelineState {
   observe: (config: ProxyConfig) => Layer[];
   /** Rate limit, timeouts, fault injection, bulkhead, retries, outlier detection and the balancer (sidecar/layers/policy.ts). */
   policy: () => Layer[];
+  /** Idle timeouts the forwarder enforced, for the timeouts metric. */
+  forwardEvents?: TimeoutEvents;
+  /** Each service's maxConnections slots, kept across config updates. */
+  connections?: ConnectionSlots;
   random?: Random;
   /** The proxy's own bound listener addresses (pass-through must not loop back into them). */
   self: () => { address: string; port: number }[];
@@ -37,6 +43,6 @@ export function outboundPipeline(config: ProxyConfig, state: PipelineState): Han
       ...state.policy(),
     ],
     // 4. Send it over the endpoint's HTTP/1.1 pool or HTTP/2 session.
-    forwarder({ http1: state.http1, http2: state.http2 }),
+    forwarder({ http1: state.http1, http2: state.http2, events: state.forwardEvents, connections: state.connections }),
   );
 }

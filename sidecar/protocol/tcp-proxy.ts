@@ -6,6 +6,10 @@ export interface TcpDestination {
   address: string;
   port: number;
   connectMs: number;
+  /** Silence both ways for this long closes both sides; 0 or absent means none. */
+  idleMs?: number;
+  /** Called when the idle timeout closed the tunnel (the timeouts metric). */
+  onIdle?: () => void;
 }
 
 /** Splices `client` to a new connection to `to`; resolves when both sides are closed. */
@@ -13,7 +17,16 @@ export function tunnel(client: Socket, to: TcpDestination, clock: Clock): Promis
   return new Promise((resolve) => {
     const upstream = connect({ host: to.address, port: to.port, allowHalfOpen: true, noDelay: true });
     const timer = to.connectMs > 0 ? clock.setTimeout(() => upstream.destroy(), to.connectMs) : undefined;
-    upstream.once('connect', () => timer?.cancel());
+    upstream.once('connect', () => {
+      timer?.cancel();
+      // The upstream socket sees every byte of both directions, so its timer is the tunnel's.
+      if (to.idleMs) {
+        upstream.setTimeout(to.idleMs, () => {
+          to.onIdle?.();
+          destroyBoth();
+        });
+      }
+    });
     let closed = 0;
     const onClose = (): void => {
       if (++closed === 2) resolve();

@@ -4,6 +4,8 @@ import { createServer, type AddressInfo, type Socket } from 'node:net';
 export interface TcpEcho {
   port: number;
   received: () => Buffer;
+  /** Connections currently open. */
+  open: () => number;
   close(): Promise<void>;
 }
 
@@ -22,6 +24,7 @@ export async function startTcpEcho(options: { greeting?: string } = {}): Promise
   return {
     port: (server.address() as AddressInfo).port,
     received: () => Buffer.concat(chunks),
+    open: () => sockets.size,
     close: () =>
       new Promise((resolve) => {
         for (const s of sockets) s.destroy();

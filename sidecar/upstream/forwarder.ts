@@ -11,12 +11,19 @@ import { forwardHttp2 } from './http2-forward.js';
 import { forwardUpgrade } from './upgrade-forward.js';
 import type { Http1Pool } from './http1-pool.js';
 import type { Http2Pool } from './http2-pool.js';
+import type { TimeoutEvents } from '../layers/timeout.js';
+import { onResponseDone } from '../layers/response.js';
+import { acquireConnectionSlot, type ConnectionSlots } from './connection-limit.js';
 
 export interface ForwarderOptions {
   http1: Http1Pool;
   http2: Http2Pool;
   /** Upstream protocol when there is no `ctx.target` (inbound, pass-through); defaults to the client's. */
   protocolFor?: (req: ProxyRequest, ctx: RequestContext) => Protocol | undefined;
+  /** Reports idle timeouts (kind `idle`), which the forwarder enforces on its sockets and streams. */
+  events?: TimeoutEvents;
+  /** Per-service maxConnections (`connectionSlots()`), shared across config updates. */
+  connections?: ConnectionSlots;
 }
 
 export function forwarder(options: ForwarderOptions): Handler {
@@ -28,10 +35,27 @@ export function forwarder(options: ForwarderOptions): Handler {
       address: endpoint.address,
       port: endpoint.port,
       connectMs: ctx.target?.service.policy.timeouts.connectMs ?? defaultTimeouts.connectMs,
+      idleMs: ctx.target?.service.policy.timeouts.idleMs ?? defaultTimeouts.idleMs,
+      maxConnections: ctx.target?.service.policy.connectionLimits.maxConnections,
+      onIdle: () => {
+        ctx.stats.errorCode = ErrorCodes.IDLE_TIMEOUT;
+        options.events?.timedOut?.(ctx, 'idle');
+      },
     };
     const protocol = ctx.target?.protocol ?? options.protocolFor?.(req, ctx) ?? (req.protocol === 'http2' ? 'http2' : 'http');
-    if (req.upgrade) return forwardUpgrade(to, req, ctx);
-    const multiplexed = protocol === 'http2' || protocol === 'grpc';
-    return multiplexed ? forwardHttp2(options.http2, to, req, ctx) : forwardHttp1(options.http1, to, req, ctx);
+    const multiplexed = !req.upgrade && (protocol === 'http2' || protocol === 'grpc');
+    if (multiplexed) return forwardHttp2(options.http2, to, req, ctx);
+    // HTTP/1.1 sends one request at a time per connection (no pipelining) and an upgrade owns its
+    // connection, so a try holds a connection slot until its response body or tunnel is done.
+    const release = await acquireConnectionSlot(options.connections, ctx);
+    try {
+      const res = req.upgrade ? await forwardUpgrade(to, req, ctx) : await forwardHttp1(options.http1, to, req, ctx);
+      if (res.upgraded) res.upgraded.socket.once('close', release);
+      else onResponseDone(res, release);
+      return res;
+    } catch (err) {
+      release();
+      throw err;
+    }
   };
 }

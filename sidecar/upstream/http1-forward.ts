@@ -6,11 +6,18 @@ import { endToEndResponseHeaders } from '../protocol/headers.js';
 import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 import { upstreamError } from './errors.js';
 import type { Http1Pool } from './http1-pool.js';
+import { guardBodyIdle } from './idle.js';
 
 export interface UpstreamAddress {
   address: string;
   port: number;
   connectMs: number;
+  /** No bytes either way for this long ends the stream (IDLE_TIMEOUT); 0 means none. */
+  idleMs: number;
+  /** The service's connection limit, also the endpoint pool's cap; 0 or absent means none. */
+  maxConnections?: number;
+  /** Called once when the idle timeout ended a stream (the timeouts metric, kind idle). */
+  onIdle?: () => void;
 }
 
 export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
@@ -18,6 +25,7 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
   let body: Readable | null = null;
   try {
     if (!req.body.empty) body = req.body.open();
+    if (body && to.idleMs > 0) body = guardBodyIdle(body, to.idleMs, ctx.clock, where);
   } catch (err) {
     throw upstreamError(err, where);
   }
@@ -25,12 +33,19 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
   let bodyError: unknown;
   body?.once('error', (err) => (bodyError = err));
   try {
-    const res = await pool.poolFor(to.address, to.port, to.connectMs).request({
+    const res = await pool.poolFor(to.address, to.port, to.connectMs, to.maxConnections).request({
       method: req.method,
       path: req.path,
       headers: { ...withoutTe(req.headers), host: req.authority },
       body,
       signal: ctx.signal,
+      // Idle while waiting for headers (after the body went) and between body chunks; 0 turns them off.
+      headersTimeout: to.idleMs,
+      bodyTimeout: to.idleMs,
+    });
+    // undici destroys the socket and fails the body: the client sees an aborted body, never a short "complete" one.
+    res.body.once('error', (err) => {
+      if (upstreamError(err, where).code === ErrorCodes.IDLE_TIMEOUT) to.onIdle?.();
     });
     const trailers = new Promise<Headers>((done) => {
       res.body.once('end', () => done(endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
@@ -38,9 +53,13 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
     });
     return { status: res.statusCode, headers: endToEndResponseHeaders(res.headers as IncomingHttpHeaders), body: res.body, trailers };
   } catch (err) {
-    if (bodyError) throw upstreamError(bodyError, where);
-    if (ctx.signal.aborted) throw upstreamError(ctx.signal.reason ?? new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted'), where);
-    throw upstreamError(err, where);
+    const failure = bodyError
+      ? upstreamError(bodyError, where)
+      : ctx.signal.aborted
+        ? upstreamError(ctx.signal.reason ?? new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted'), where)
+        : upstreamError(err, where);
+    if (failure.code === ErrorCodes.IDLE_TIMEOUT) to.onIdle?.();
+    throw failure;
   }
 }
 

@@ -11,10 +11,14 @@ const idleSocketMs = 4_000;
 export class Http1Pool {
   private readonly pools = new Map<string, { pool: Pool; endpoint: string }>();
 
-  /** The pool of an endpoint; `connectMs` is part of the key, as undici fixes it per pool. */
-  poolFor(address: string, port: number, connectMs: number): Pool {
+  /**
+   * The pool of an endpoint; `connectMs` and `maxConnections` (0 = no limit) are part of the key, as
+   * undici fixes them per pool. The cap makes a request wait for a connection the service's slot
+   * limit just freed (connection-limit.ts) rather than race undici into opening another.
+   */
+  poolFor(address: string, port: number, connectMs: number, maxConnections = 0): Pool {
     const endpoint = `${address}:${port}`;
-    const key = `${endpoint}/${connectMs}`;
+    const key = `${endpoint}/${connectMs}/${maxConnections}`;
     let entry = this.pools.get(key);
     if (!entry) {
       const pool = new Pool(`http://${formatAuthority(address, port)}`, {
@@ -25,6 +29,7 @@ export class Http1Pool {
         bodyTimeout: 0,
         connect: { timeout: connectMs > 0 ? connectMs : undefined, noDelay: true },
         pipelining: 1,
+        connections: maxConnections > 0 ? maxConnections : null,
       });
       entry = { pool, endpoint };
       this.pools.set(key, entry);

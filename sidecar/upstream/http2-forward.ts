@@ -6,6 +6,7 @@ import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pi
 import { upstreamError } from './errors.js';
 import type { UpstreamAddress } from './http1-forward.js';
 import type { Http2Pool } from './http2-pool.js';
+import { idleError } from './idle.js';
 import { sendBody } from './send-body.js';
 
 export function forwardHttp2(pool: Http2Pool, to: UpstreamAddress, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
@@ -42,6 +43,15 @@ export function forwardHttp2(pool: Http2Pool, to: UpstreamAddress, req: ProxyReq
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) return onAbort();
 
+    if (to.idleMs > 0) {
+      // Node's stream timer counts bytes both ways. Before the response: 504; after: the stream is
+      // reset, so the client sees an aborted body rather than a short one.
+      stream.setTimeout(to.idleMs, () => {
+        to.onIdle?.();
+        if (!settled) fail(idleError(to.idleMs, where));
+        else stream.destroy(idleError(to.idleMs, where));
+      });
+    }
     stream.on('error', fail);
     stream.on('close', () => {
       if (!settled) fail(new WeftError(ErrorCodes.UPSTREAM_RESET, `stream closed with code ${stream.rstCode} before a response`));

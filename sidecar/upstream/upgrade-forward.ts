@@ -7,6 +7,7 @@ import { endToEndResponseHeaders } from '../protocol/headers.js';
 import type { ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 import { upstreamError } from './errors.js';
 import type { UpstreamAddress } from './http1-forward.js';
+import { idleError } from './idle.js';
 
 export function forwardUpgrade(to: UpstreamAddress, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
   const where = `${to.address}:${to.port}`;
@@ -32,8 +33,19 @@ export function forwardUpgrade(to: UpstreamAddress, req: ProxyRequest, ctx: Requ
     const onAbort = (): void => fail(ctx.signal.reason ?? new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted'));
     ctx.signal.addEventListener('abort', onAbort, { once: true });
     if (ctx.signal.aborted) return onAbort();
-    upstream.once('socket', (socket: Socket) => socket.once('connect', () => upstream.setTimeout(0)));
-    upstream.on('timeout', () => fail(new WeftError(ErrorCodes.CONNECT_TIMEOUT, `connect to ${where} took longer than ${to.connectMs} ms`)));
+    let connected = false;
+    upstream.once('socket', (socket: Socket) =>
+      socket.once('connect', () => {
+        connected = true;
+        // Connected: the socket timer now watches for silence while the handshake is answered.
+        upstream.setTimeout(to.idleMs);
+      }),
+    );
+    upstream.on('timeout', () => {
+      if (settled) return;
+      if (connected) to.onIdle?.();
+      fail(connected ? idleError(to.idleMs, where) : new WeftError(ErrorCodes.CONNECT_TIMEOUT, `connect to ${where} took longer than ${to.connectMs} ms`));
+    });
     upstream.on('error', fail);
     const settle = (res: ProxyResponse): void => {
       settled = true;
@@ -46,6 +58,14 @@ export function forwardUpgrade(to: UpstreamAddress, req: ProxyRequest, ctx: Requ
     });
     upstream.on('upgrade', (res: IncomingMessage, socket: Socket, head: Buffer) => {
       if (settled) return socket.destroy();
+      // The tunnel's idle timeout: silence both ways closes the upstream, and the splice closes the client.
+      upstream.setTimeout(0);
+      if (to.idleMs > 0) {
+        socket.setTimeout(to.idleMs, () => {
+          to.onIdle?.();
+          socket.destroy();
+        });
+      }
       settle({ status: 101, headers: endToEndResponseHeaders(res.headersDistinct), body: Readable.from([]), upgraded: { socket, head } });
     });
     upstream.end();
