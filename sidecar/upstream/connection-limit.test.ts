@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ask, type Answer } from '../testing/client.js';
 import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
+import { startH2Upstream } from '../testing/h2-upstream.js';
 import { startHttpUpstream } from '../testing/http-upstream.js';
 import { settle } from '../testing/sockets.js';
 
@@ -54,5 +55,24 @@ describe('maxConnections', () => {
     expect(served.map((a) => a.body)).toEqual(['late']);
     expect(u.received).toHaveLength(3);
     expect(u.connections.total).toBe(2);
+  });
+
+  it('counts HTTP/2 sessions: with maxConnections 1, a second endpoint gets no session while the first is open', async () => {
+    const a = await h.own(startH2Upstream('a'));
+    const b = await h.own(startH2Upstream('b'));
+    const grid = {
+      name: 'grid',
+      namespace: 'default',
+      ports: [{ port: 80, protocol: 'http2', endpoints: [a.port, b.port].map((port) => ({ address: '127.0.0.1', port })) }],
+      policy: { loadBalancer: { algorithm: 'round-robin' }, connectionLimits: { maxConnections: 1 }, timeouts: { request: '300ms' }, retries: { attempts: 0 } },
+    };
+    const s = await h.sidecar(testConfig({ services: [grid] }));
+    const port = s.addresses().outbound.port;
+    const statuses: number[] = [];
+    // Round robin: a, b, a. The try to b waits for a connection slot until the request timeout.
+    for (let i = 0; i < 3; i++) statuses.push((await ask(port, { host: 'grid' })).status);
+    expect(statuses).toEqual([200, 504, 200]);
+    expect(a.sessions.total).toBe(1);
+    expect(b.sessions.total).toBe(0);
   });
 });

@@ -44,7 +44,15 @@ export function forwarder(options: ForwarderOptions): Handler {
     };
     const protocol = ctx.target?.protocol ?? options.protocolFor?.(req, ctx) ?? (req.protocol === 'http2' ? 'http2' : 'http');
     const multiplexed = !req.upgrade && (protocol === 'http2' || protocol === 'grpc');
-    if (multiplexed) return forwardHttp2(options.http2, to, req, ctx);
+    if (multiplexed) {
+      // One session per endpoint: only a request that opens one takes a slot, held until it closes.
+      if (!options.http2.has(to.address, to.port)) {
+        const release = await acquireConnectionSlot(options.connections, ctx);
+        if (options.http2.has(to.address, to.port)) release();
+        else options.http2.session(to.address, to.port, to.connectMs).once('close', release);
+      }
+      return forwardHttp2(options.http2, to, req, ctx);
+    }
     // HTTP/1.1 sends one request at a time per connection (no pipelining) and an upgrade owns its
     // connection, so a try holds a connection slot until its response body or tunnel is done.
     const release = await acquireConnectionSlot(options.connections, ctx);

@@ -12,11 +12,16 @@ export class Http2Pool {
 
   constructor(private readonly clock: Clock) {}
 
+  /** True when the endpoint has a live session, so a request to it opens no new connection. */
+  has(address: string, port: number): boolean {
+    const existing = this.sessions.get(`${address}:${port}`);
+    return existing !== undefined && !existing.closed && !existing.destroyed;
+  }
+
   /** The live session to an endpoint, connecting when there is none; fails CONNECT_TIMEOUT after `connectMs`. */
   session(address: string, port: number, connectMs: number): ClientHttp2Session {
     const key = `${address}:${port}`;
-    const existing = this.sessions.get(key);
-    if (existing && !existing.closed && !existing.destroyed) return existing;
+    if (this.has(address, port)) return this.sessions.get(key)!;
     const session = connect(`http://${formatAuthority(address, port)}`);
     this.sessions.set(key, session);
     const forget = (): void => {
