@@ -4,10 +4,10 @@ import type { EndpointState } from './endpoint-state.js';
 
 export interface Balancer {
   /**
-   * Choose one of `candidates` (never empty: ready, not ejected). `hashKey` is the request's
-   * affinity key for consistent hashing; other algorithms ignore it.
+   * Choose one of `candidates` (never empty: ready, not ejected) at monotonic time `now` (ms).
+   * `hashKey` is the request's affinity key for consistent hashing; other algorithms ignore it.
    */
-  pick(candidates: readonly EndpointState[], hashKey?: string): EndpointState;
+  pick(candidates: readonly EndpointState[], now: number, hashKey?: string): EndpointState;
 }
 
 /**

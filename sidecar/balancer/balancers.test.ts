@@ -16,7 +16,7 @@ function states(weights: number[]): EndpointState[] {
 function shares(balancer: Balancer, candidates: EndpointState[], n: number, key?: (i: number) => string): number[] {
   const counts = new Map<EndpointState, number>();
   for (let i = 0; i < n; i++) {
-    const c = balancer.pick(candidates, key?.(i));
+    const c = balancer.pick(candidates, 0, key?.(i));
     counts.set(c, (counts.get(c) ?? 0) + 1);
   }
   return candidates.map((c) => (counts.get(c) ?? 0) / n);
@@ -29,7 +29,7 @@ describe('balancers honour weights', () => {
   it('round robin follows the weights exactly and interleaves them smoothly', () => {
     const c = states([5, 1, 1]);
     const rr = roundRobinBalancer();
-    const order = Array.from({ length: 7 }, () => rr.pick(c).key);
+    const order = Array.from({ length: 7 }, () => rr.pick(c, 0).key);
     expect(order).toEqual(['10.0.0.1:8080', '10.0.0.1:8080', '10.0.0.2:8080', '10.0.0.1:8080', '10.0.0.3:8080', '10.0.0.1:8080', '10.0.0.1:8080']);
     expect(shares(roundRobinBalancer(), states(weights), 8000)).toEqual(expected);
   });
@@ -37,7 +37,7 @@ describe('balancers honour weights', () => {
   it('round robin with equal weights cycles through every endpoint', () => {
     const c = states([1, 1, 1]);
     const rr = roundRobinBalancer();
-    expect(Array.from({ length: 6 }, () => c.indexOf(rr.pick(c)))).toEqual([0, 1, 2, 0, 1, 2]);
+    expect(Array.from({ length: 6 }, () => c.indexOf(rr.pick(c, 0)))).toEqual([0, 1, 2, 0, 1, 2]);
   });
 
   it('random follows the weights', () => {
@@ -105,6 +105,24 @@ describe('p2c-ewma', () => {
     expect(shares(p2cEwmaBalancer(seededRandom(8)), c, 3000)[2]).toBe(0);
   });
 
+  it('tries a starved endpoint again once its old estimate has faded, instead of never', () => {
+    // One failure penalty (1 s) against endpoints answering in 1 ms: the penalised one loses every
+    // draw while its estimate is fresh, and gets traffic again once it has faded below theirs.
+    const c = states([1, 1, 1]);
+    c[0]!.observeLatency(1000, 0);
+    const freshAt = (now: number): void => c.slice(1).forEach((e) => e.observeLatency(1, now));
+    freshAt(0);
+    const balancer = p2cEwmaBalancer(seededRandom(12));
+    const sharesAt = (now: number): number => {
+      let starved = 0;
+      for (let i = 0; i < 3000; i++) if (balancer.pick(c, now) === c[0]) starved++;
+      return starved / 3000;
+    };
+    expect(sharesAt(1000)).toBe(0);
+    freshAt(80_000); // the others keep answering, so only the penalised estimate is stale
+    expect(sharesAt(80_000)).toBeGreaterThan(0.5); // 1000 * e^-8 = 0.34 ms: now the cheapest
+  });
+
   it('peak EWMA jumps to a slow observation and decays back over time', () => {
     const e = new EndpointState(endpoint('10.0.0.1'));
     e.observeLatency(10, 0);
@@ -119,7 +137,7 @@ describe('p2c-ewma', () => {
 
 describe('consistent hash', () => {
   const keys = Array.from({ length: 5000 }, (_, i) => `session-${i}`);
-  const place = (b: Balancer, c: EndpointState[]): string[] => keys.map((k) => b.pick(c, k).key);
+  const place = (b: Balancer, c: EndpointState[]): string[] => keys.map((k) => b.pick(c, 0, k).key);
 
   it('sends the same key to the same endpoint while the set is stable', () => {
     const c = states([1, 1, 1, 1]);

@@ -22,7 +22,7 @@ interface Ring {
 export function consistentHashBalancer(random: Random): Balancer {
   let ring: Ring | undefined;
   return {
-    pick(candidates, hashKey) {
+    pick(candidates, _now, hashKey) {
       if (hashKey === undefined || candidates.length === 1) return candidates[weightedIndex(candidates, random)]!;
       const signature = candidates.map((c) => `${c.key}*${c.weight}`).join(',');
       if (ring?.signature !== signature) ring = buildRing(candidates, signature);

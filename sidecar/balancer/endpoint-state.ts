@@ -58,4 +58,15 @@ export class EndpointState {
     }
     this.latencyAt = now;
   }
+
+  /**
+   * The latency estimate as of `now`: it fades towards zero while nothing refreshes it, at the same
+   * rate observations fade. Without this, an endpoint whose estimate is the worst (one slow first
+   * response, a failure penalty) loses every P2C draw, is never tried again and starves while it
+   * may long have recovered; fading makes it worth one request again, which re-measures it.
+   */
+  currentLatency(now: number): number | undefined {
+    if (this.latencyMs === undefined) return undefined;
+    return this.latencyMs * Math.exp(-Math.max(0, now - this.latencyAt) / latencyDecayMs);
+  }
 }

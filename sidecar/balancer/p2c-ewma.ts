@@ -13,15 +13,17 @@ const unknownLatencyMs = 1;
 
 export function p2cEwmaBalancer(random: Random): Balancer {
   return {
-    pick(candidates) {
+    pick(candidates, now) {
       if (candidates.length === 1) return candidates[0]!;
       const i = weightedIndex(candidates, random);
       const j = weightedIndex(candidates, random, i);
       const a = candidates[i]!;
       if (j < 0) return a;
       const b = candidates[j]!;
-      const fallback = a.latencyMs === undefined || b.latencyMs === undefined ? meanLatency(candidates) : 0;
-      return cost(b, fallback) < cost(a, fallback) ? b : a;
+      const latencyA = a.currentLatency(now);
+      const latencyB = b.currentLatency(now);
+      const fallback = latencyA === undefined || latencyB === undefined ? meanLatency(candidates, now) : 0;
+      return cost(b, latencyB ?? fallback) < cost(a, latencyA ?? fallback) ? b : a;
     },
   };
 }
@@ -30,16 +32,17 @@ export function p2cEwmaBalancer(random: Random): Balancer {
  * A new endpoint starts at the mean of the others: neither flooded nor starved while it warms up.
  * The latency floor keeps in-flight counts meaningful for endpoints that answer in no time.
  */
-export function cost(e: EndpointState, fallbackMs: number): number {
-  return Math.max(e.latencyMs ?? fallbackMs, 0.001) * (e.inFlight + 1);
+export function cost(e: EndpointState, latencyMs: number): number {
+  return Math.max(latencyMs, 0.001) * (e.inFlight + 1);
 }
 
-function meanLatency(candidates: readonly EndpointState[]): number {
+function meanLatency(candidates: readonly EndpointState[], now: number): number {
   let sum = 0;
   let n = 0;
   for (const c of candidates) {
-    if (c.latencyMs === undefined) continue;
-    sum += c.latencyMs;
+    const latency = c.currentLatency(now);
+    if (latency === undefined) continue;
+    sum += latency;
     n++;
   }
   return n === 0 ? unknownLatencyMs : sum / n;

@@ -50,7 +50,7 @@ export function balanceLayer(options: BalanceOptions): Layer {
     }
     const policy = options.loadBalancer(ctx) ?? defaultPolicy;
     const affinity = hashKeyOf(policy, req.headers, options.random);
-    const chosen = set.balancerFor(policy, options.random).pick(candidates, affinity.key);
+    const chosen = set.balancerFor(policy, options.random).pick(candidates, started, affinity.key);
     ctx.endpoint = chosen.endpoint;
     ctx.stats.upstream = chosen.key;
     chosen.inFlight++;
