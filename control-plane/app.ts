@@ -15,7 +15,8 @@ import { Debouncer } from './server/debounce.js';
 import { ClusterState } from './state/cluster-state.js';
 import type { K8sPolicyObject } from './state/k8s.js';
 import { StatusWriter } from './status/writer.js';
-import { defaultTranslatorOptions, translate, type TranslatorOptions } from './translator/translate.js';
+import { TranslationCache } from './translator/cache.js';
+import { defaultTranslatorOptions, type TranslatorOptions } from './translator/translate.js';
 import type { WatchedResource } from './watchers/resources.js';
 import { WatcherSet } from './watchers/watchers.js';
 
@@ -48,10 +49,10 @@ export class ControlPlane {
 
   constructor(private readonly opts: ControlPlaneOptions) {
     const { clock, log, client } = opts;
-    const topts = opts.translator ?? defaultTranslatorOptions;
+    const translations = new TranslationCache(opts.translator ?? defaultTranslatorOptions);
     this.state = new ClusterState(() => this.onClusterChange());
     this.server = new ConfigServer({
-      generate: (id) => translate(this.state.current().snapshot, id, topts),
+      generate: (id) => translations.translate(this.state.current().snapshot, id),
       clock,
       log: log.child({ component: 'config-server' }),
       metrics: this.metrics,

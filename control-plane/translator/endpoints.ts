@@ -3,9 +3,8 @@ import type { Endpoint, ServicePort } from '../../common/config/types.js';
 import type { K8sEndpointSlice, K8sService } from '../state/k8s.js';
 import type { ClusterSnapshot } from '../state/snapshot.js';
 import { portProtocol } from './protocol.js';
+import { indexOf } from './snapshot-index.js';
 import { spiffeId, workloadName } from './workload.js';
-
-const serviceNameLabel = 'kubernetes.io/service-name';
 
 export function servicePorts(svc: K8sService, slices: readonly K8sEndpointSlice[], snapshot: ClusterSnapshot, trustDomain: string): ServicePort[] {
   return (svc.spec?.ports ?? [])
@@ -20,11 +19,7 @@ export function servicePorts(svc: K8sService, slices: readonly K8sEndpointSlice[
 
 /** The EndpointSlices that belong to a Service (by the well-known label), in a stable order. */
 export function slicesOf(snapshot: ClusterSnapshot, namespace: string, name: string): K8sEndpointSlice[] {
-  const out: K8sEndpointSlice[] = [];
-  for (const s of snapshot.endpointSlices.values()) {
-    if (s.metadata.namespace === namespace && s.metadata.labels?.[serviceNameLabel] === name && s.addressType !== 'FQDN') out.push(s);
-  }
-  return out.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  return (indexOf(snapshot).slicesByService.get(`${namespace}/${name}`) ?? []).filter((s) => s.addressType !== 'FQDN');
 }
 
 function endpointsFor(portName: string, slices: readonly K8sEndpointSlice[], snapshot: ClusterSnapshot, trustDomain: string): Endpoint[] {

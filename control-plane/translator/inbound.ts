@@ -3,6 +3,7 @@ import type { InboundPort } from '../../common/config/types.js';
 import type { K8sPod, K8sService } from '../state/k8s.js';
 import type { ClusterSnapshot } from '../state/snapshot.js';
 import { portProtocol } from './protocol.js';
+import { indexOf } from './snapshot-index.js';
 
 export interface PodView {
   namespace: string;
@@ -18,12 +19,24 @@ export function selects(svc: K8sService, labels: Readonly<Record<string, string>
   return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
 
+/**
+ * The Services of a namespace whose selector matches these labels, by name. Every pod of a
+ * workload has the same labels, so this scan is made once per workload and snapshot.
+ */
+const selections = new WeakMap<ClusterSnapshot, Map<string, readonly K8sService[]>>();
+
+export function selectingServices(snapshot: ClusterSnapshot, namespace: string, labels: Readonly<Record<string, string>>): readonly K8sService[] {
+  let bySelector = selections.get(snapshot);
+  if (!bySelector) selections.set(snapshot, (bySelector = new Map()));
+  const key = JSON.stringify([namespace, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
+  let hit = bySelector.get(key);
+  if (!hit) bySelector.set(key, (hit = (indexOf(snapshot).servicesByNamespace.get(namespace) ?? []).filter((s) => selects(s, labels))));
+  return hit;
+}
+
 export function inboundPorts(view: PodView, snapshot: ClusterSnapshot): InboundPort[] {
   const ports = new Map<number, InboundPort>();
-  const services = [...snapshot.services.values()]
-    .filter((s) => s.metadata.namespace === view.namespace && selects(s, view.labels))
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
-  for (const svc of services) {
+  for (const svc of selectingServices(snapshot, view.namespace, view.labels)) {
     for (const p of svc.spec?.ports ?? []) {
       if ((p.protocol ?? 'TCP') !== 'TCP') continue;
       const target = resolveTargetPort(p.targetPort ?? p.port, view, snapshot, svc);
@@ -43,8 +56,7 @@ function resolveTargetPort(target: number | string, view: PodView, snapshot: Clu
     if (hit) return hit.containerPort;
   }
   const portName = svc.spec?.ports?.find((p) => p.targetPort === target)?.name ?? '';
-  for (const slice of snapshot.endpointSlices.values()) {
-    if (slice.metadata.namespace !== view.namespace || slice.metadata.labels?.['kubernetes.io/service-name'] !== svc.metadata.name) continue;
+  for (const slice of indexOf(snapshot).slicesByService.get(`${view.namespace}/${svc.metadata.name}`) ?? []) {
     if (!slice.endpoints?.some((e) => e.targetRef?.name === view.name)) continue;
     const port = slice.ports?.find((p) => (p.name ?? '') === portName)?.port;
     if (port) return port;

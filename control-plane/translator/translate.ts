@@ -22,6 +22,13 @@ export interface TranslatorOptions {
 export const defaultTranslatorOptions: TranslatorOptions = { clusterDomain: 'cluster.local', trustDomain: 'cluster.local' };
 
 export function translate(snapshot: ClusterSnapshot, identity: ProxyIdentity, opts: TranslatorOptions = defaultTranslatorOptions): ProxyConfig {
+  return { ...translateLocal(snapshot, identity, opts), services: meshServices(snapshot, opts) };
+}
+
+/** What a proxy's config holds besides the service table: who it is and what its own pod serves. */
+export type LocalConfig = Omit<ProxyConfig, 'services'>;
+
+export function translateLocal(snapshot: ClusterSnapshot, identity: ProxyIdentity, opts: TranslatorOptions = defaultTranslatorOptions): LocalConfig {
   const pod = snapshot.pods.get(`${identity.namespace}/${identity.pod}`);
   return {
     version: '',
@@ -33,17 +40,19 @@ export function translate(snapshot: ClusterSnapshot, identity: ProxyIdentity, op
       admin: { address: '127.0.0.1', port: defaultPorts.admin },
     },
     inbound: inboundPorts({ namespace: identity.namespace, name: identity.pod, labels: pod?.metadata.labels ?? identity.labels, pod }, snapshot),
-    services: meshServices(snapshot, opts),
     tracing: opts.tracing ?? { samplingRate: 1 },
     accessLog: opts.accessLog ?? { enabled: false, sampleRate: 1 },
     limits: opts.limits ?? defaultLimits,
   };
 }
 
-/** The service list is the same for every proxy of a snapshot, so it is built once per snapshot. */
+/**
+ * The service table is the same for every proxy of a snapshot, so it is built once per snapshot and
+ * every config of that snapshot shares the one array (the config server encodes it once by that).
+ */
 const servicesBySnapshot = new WeakMap<ClusterSnapshot, Map<string, Service[]>>();
 
-function meshServices(snapshot: ClusterSnapshot, opts: TranslatorOptions): Service[] {
+export function meshServices(snapshot: ClusterSnapshot, opts: TranslatorOptions): Service[] {
   const memoKey = `${opts.trustDomain}`;
   let perOpts = servicesBySnapshot.get(snapshot);
   const hit = perOpts?.get(memoKey);
