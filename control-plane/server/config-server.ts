@@ -11,7 +11,8 @@ import { allowAll, type Authenticator } from './auth.js';
 import { Debouncer } from './debounce.js';
 import { identityFromWire, proxyKey, type ProxyIdentity } from './identity.js';
 import { ProxyStream } from './proxy-stream.js';
-import { buildSnapshot } from './snapshot.js';
+import { SharedServicesCache } from './shared-services.js';
+import { buildSnapshot, type Snapshot } from './snapshot.js';
 
 /** Builds one proxy's config from the current cluster state; pure, may throw on a bug. */
 export type ConfigGenerator = (identity: ProxyIdentity) => ProxyConfig;
@@ -53,6 +54,10 @@ export class ConfigServer {
   private readonly queueLimit: number;
   private ready = false;
   private seq = 0;
+  /** The service table is encoded once per snapshot, not once per proxy. */
+  private readonly shared = new SharedServicesCache();
+  /** A config object handed out again (the translation cache's hit) is not encoded again. */
+  private readonly built = new WeakMap<ProxyConfig, Snapshot>();
 
   constructor(private readonly opts: ConfigServerOptions) {
     this.queueLimit = opts.queueLimit ?? 16;
@@ -118,7 +123,9 @@ export class ConfigServer {
   private push(stream: ProxyStream, observedAtWallMs: number): void {
     let snapshot;
     try {
-      snapshot = buildSnapshot(this.opts.generate(stream.identity));
+      const config = this.opts.generate(stream.identity);
+      snapshot = this.built.get(config);
+      if (!snapshot) this.built.set(config, (snapshot = buildSnapshot(config, this.shared)));
     } catch (err) {
       this.opts.metrics.generateErrors.inc();
       this.opts.log.error({ proxy: stream.key, err }, 'could not build config for proxy; it keeps its current one');

@@ -1,8 +1,10 @@
 /** An immutable, validated, content-versioned config snapshot for one proxy, ready to send. */
 import { createHash } from 'node:crypto';
-import { encodePayload } from '../../common/api/payload.js';
+import { gzipThresholdBytes } from '../../common/api/payload.js';
 import type { ConfigUpdateMessage } from '../../common/api/wire.js';
 import { parseProxyConfig, toDocument, type ProxyConfig } from '../../common/config/index.js';
+import { SharedServicesCache } from './shared-services.js';
+import { storedGzipMember } from './stored-gzip.js';
 
 export interface Snapshot {
   /** Content hash: equal versions carry equal configs, on every replica and across restarts. */
@@ -15,16 +17,27 @@ export interface Snapshot {
   readonly jsonBytes: number;
 }
 
+/** The document's last byte, as its own gzip member. */
+const closingBrace = storedGzipMember('}');
+
 /**
  * Versions by content and validates with the sidecar's own parser before anything is published
  * (STYLE 6): a config the sidecar would refuse is a control-plane bug, thrown here, not pushed.
+ * The service table comes encoded and validated from `shared` (once per snapshot, not per proxy);
+ * here only this proxy's own part is: the document is that part with the shared table spliced in
+ * as the last field, and its version a hash of that part and the table's hash.
  */
-export function buildSnapshot(config: ProxyConfig): Snapshot {
-  const doc = toDocument({ ...config, version: '' });
-  const version = createHash('sha256').update(JSON.stringify(doc)).digest('hex').slice(0, 16);
-  doc.version = version;
-  const json = JSON.stringify(doc);
-  parseProxyConfig(JSON.parse(json));
-  const payload = encodePayload(json);
-  return Object.freeze({ version, payload, bytes: payload.configJson.length + payload.configJsonGzip.length, jsonBytes: Buffer.byteLength(json) });
+export function buildSnapshot(config: ProxyConfig, shared: SharedServicesCache = new SharedServicesCache(1)): Snapshot {
+  const services = shared.get(config);
+  const { services: _omitted, version: _unversioned, ...local } = toDocument({ ...config, services: [] });
+  // A placeholder version spares the parser hashing a document it is only asked to check.
+  parseProxyConfig({ ...local, version: 'check', services: [] });
+  const version = createHash('sha256').update(JSON.stringify(local)).update('\n').update(services.hash).digest('hex').slice(0, 16);
+  const head = `${JSON.stringify({ version, ...local }).slice(0, -1)},"services":`;
+  const jsonBytes = Buffer.byteLength(head) + services.jsonBytes + 1;
+  const payload =
+    jsonBytes < gzipThresholdBytes
+      ? { configJson: `${head}${services.json}}`, configJsonGzip: Buffer.alloc(0) }
+      : { configJson: '', configJsonGzip: Buffer.concat([storedGzipMember(head), services.gzip(), closingBrace]) };
+  return Object.freeze({ version, payload, bytes: payload.configJson.length + payload.configJsonGzip.length, jsonBytes });
 }
