@@ -1,8 +1,9 @@
 /**
- * Control-plane fan-out: the config server in its own process with N services x M endpoints, P
- * simulated proxies in this one. Each change is signalled to the server with the wall time it was
- * made; a proxy's propagation time is the first update it receives after that. This covers the
- * debounce, snapshot build and push, not the Kubernetes watch (that needs the cluster).
+ * Control-plane fan-out: the config server and translator in their own process with N services x M
+ * endpoints, P simulated proxies in this one. Each change (an endpoint's readiness) is signalled to
+ * the server with the wall time it was made; a proxy's propagation time is the first update it
+ * receives after that. This covers the debounce, translation, snapshot build and push, not the
+ * Kubernetes watch (the api-server scope, bench/control-plane/apiserver.ts, adds that).
  */
 import { join } from 'node:path';
 import { logPath, type BenchContext } from '../lib/context.js';
@@ -49,7 +50,7 @@ export async function measureFanout(ctx: BenchContext, size: FanoutSize, changes
     for (let k = 1; k <= changes; k++) {
       for (const p of proxies) p.arrivals = [];
       const t0 = performance.timeOrigin + performance.now();
-      server.child.stdin?.write(`change v${k} ${t0}\n`);
+      server.child.stdin?.write(`change ${k} ${t0}\n`);
       await until(() => proxies.every((p) => p.arrivals.length > 0), waitMs);
       peakRss = Math.max(peakRss, sampleTree(server.pid).rssBytes);
       for (const p of proxies) {
