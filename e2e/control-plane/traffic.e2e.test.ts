@@ -13,6 +13,9 @@ import { get, podsReached, readyEndpointPods, untilEverySidecar } from './reques
 const ns = `e2e-cp-traffic-${randomBytes(3).toString('hex')}`;
 const sidecars: { outbound: number; admin: number }[] = [];
 const wait = { timeoutMs: 60_000, intervalMs: 250 };
+// A pod whose first answer was slow (a cold start) gets requests again once that estimate has
+// faded (docs/decisions/0300), which can take about a minute of sequential requests.
+const reach = { timeoutMs: 120_000, intervalMs: 250 };
 
 
 /** Polls until every sidecar holds exactly `pods` as the Service's ready endpoints and requests reach exactly those pods. */
@@ -24,7 +27,7 @@ async function everySidecarReaches(service: string, pods: string[]): Promise<voi
       const reached = await podsReached(s.outbound, hostOf(service, ns), pods.length * 8);
       if (JSON.stringify(reached) !== JSON.stringify(pods)) throw new Error(`requests reached ${JSON.stringify(reached)}`);
       return true;
-    }, { what: `sidecar :${s.admin} to reach exactly ${pods.join(', ')}`, ...wait });
+    }, { what: `sidecar :${s.admin} to reach exactly ${pods.join(', ')}`, ...reach });
   }
 }
 

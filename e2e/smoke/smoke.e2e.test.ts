@@ -133,8 +133,10 @@ interface ClientResult {
  * GET `url` `count` times from the client pod. A new Service becomes reachable only once CoreDNS has
  * seen it and kube-proxy has programmed its rules, both eventually: retry (bounded) until the client
  * succeeds, and on time-out report the client's own error (it prints one JSON line even on failure).
+ * `until` names what is still missing from a result (kube-proxy programs a new endpoint a little
+ * after the EndpointSlice lists it), and the poll goes on while it does.
  */
-async function fetchFromClient(url: string, count: number): Promise<ClientResult> {
+async function fetchFromClient(url: string, count: number, until?: (r: ClientResult) => string | undefined): Promise<ClientResult> {
   return poll(
     async () => {
       let out: string;
@@ -144,7 +146,10 @@ async function fetchFromClient(url: string, count: number): Promise<ClientResult
         if (!(err instanceof CommandError) || !err.stdout.trim()) throw err;
         throw new Error(`client: ${(JSON.parse(err.stdout) as ClientResult).error ?? err.stdout.trim()}`);
       }
-      return JSON.parse(out) as ClientResult;
+      const result = JSON.parse(out) as ClientResult;
+      const missing = until?.(result);
+      if (missing) throw new Error(missing);
+      return result;
     },
     { what: `the client pod to reach ${url}`, timeoutMs: 60_000, intervalMs: 1000 },
   );
@@ -196,12 +201,15 @@ describe(`local cluster smoke (namespace ${ns})`, () => {
     const clusterIP = (await kubectl.json<{ spec: { clusterIP: string } }>(['-n', ns, 'get', 'service', 'reviews'])).spec.clusterIP;
     const names = (await pods('app=reviews')).map((p) => p.metadata.name).sort();
 
-    const full = await fetchFromClient(`http://reviews.${ns}.svc.${domain}:9080/full`, 30);
+    const servedBy = (r: ClientResult): string[] => [...new Set(r.responses?.map((x) => (JSON.parse(x.body) as { pod: string }).pod))].sort();
+    const full = await fetchFromClient(`http://reviews.${ns}.svc.${domain}:9080/full`, 30, (r) => {
+      const served = servedBy(r);
+      return served.length < names.length ? `30 requests served only by ${served.join(', ')}` : undefined;
+    });
     expect(full.error).toBeUndefined();
     expect(full.address).toBe(clusterIP);
     expect(full.responses?.every((r) => r.status === 200)).toBe(true);
-    const served = new Set(full.responses?.map((r) => (JSON.parse(r.body) as { pod: string }).pod));
-    expect([...served].sort()).toEqual(names);
+    expect(servedBy(full)).toEqual(names);
 
     // The short name, as meshed apps call it, through the pod's DNS search path.
     const short = await fetchFromClient('http://reviews:9080/short', 1);
