@@ -2,8 +2,9 @@
  * Counts a request's body bytes and watches its response body to the end, once per request however
  * many observe layers ask, so metrics, access logs and spans agree on bytes and end time.
  */
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Headers, ProxyRequest, ProxyResponse, RequestBody, RequestContext } from '../pipeline/types.js';
+import { onBodyDone } from './response.js';
 
 export interface ResponseOutcome {
   /** Response body bytes the client was sent. */
@@ -51,10 +52,10 @@ function watch(res: ProxyResponse, ctx: RequestContext): Promise<ResponseOutcome
   let bytes = 0;
   countPushes(res.body, (n) => (bytes += n));
   return new Promise((resolve) => {
-    finished(res.body, (err) => {
+    onBodyDone(res.body, (err) => {
       const endedAt = ctx.clock.now();
       const done = (trailers?: Headers): void =>
-        resolve({ bytes, endedAt, error: err ?? undefined, grpcStatus: grpcStatus(trailers) ?? grpcStatus(res.headers) });
+        resolve({ bytes, endedAt, error: err, grpcStatus: grpcStatus(trailers) ?? grpcStatus(res.headers) });
       if (err || !res.trailers) done();
       else res.trailers.then(done, () => done());
     });
