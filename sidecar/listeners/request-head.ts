@@ -1,7 +1,7 @@
 /** Builds the pipeline's RequestHead from an HTTP/1.1 or HTTP/2 message (authority forms, header hygiene). */
 import type { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http2';
-import { appendHeader, endToEndHeaders } from '../protocol/headers.js';
+import { appendHeader, endToEndHeaders, endToEndRawHeaders } from '../protocol/headers.js';
 import type { Headers, RequestHead } from '../pipeline/types.js';
 
 /**
@@ -17,7 +17,7 @@ export function http1Head(req: IncomingMessage): RequestHead {
     authority = parsed.host;
     path = parsed.pathname + parsed.search;
   }
-  return { method: req.method ?? 'GET', authority, path, headers: requestHeaders(req.headersDistinct) };
+  return { method: req.method ?? 'GET', authority, path, headers: withoutExpect(endToEndRawHeaders(req.rawHeaders)) };
 }
 
 export function http2Head(headers: IncomingHttpHeaders): RequestHead {
@@ -25,14 +25,13 @@ export function http2Head(headers: IncomingHttpHeaders): RequestHead {
     method: String(headers[':method'] ?? 'GET'),
     authority: String(headers[':authority'] ?? headers.host ?? ''),
     path: String(headers[':path'] ?? '/'),
-    headers: requestHeaders(headers),
+    headers: withoutExpect(endToEndHeaders(headers)),
   };
 }
 
 /** The listener already answered `Expect: 100-continue`, so it does not travel on. */
-function requestHeaders(input: IncomingHttpHeaders | Record<string, string[]>): Headers {
-  const headers = endToEndHeaders(input);
-  delete headers['expect'];
+function withoutExpect(headers: Headers): Headers {
+  if (headers['expect'] !== undefined) delete headers['expect'];
   return headers;
 }
 

@@ -12,26 +12,59 @@ const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 
 export function endToEndHeaders(input: IncomingHttpHeaders | Record<string, string | string[] | undefined>): Headers {
   const named = connectionTokens(input['connection']);
   const out: Headers = {};
-  for (const [rawName, value] of Object.entries(input)) {
+  for (const rawName in input) {
+    const value = input[rawName];
     if (value === undefined) continue;
     const name = rawName.toLowerCase();
-    if (name.startsWith(':') || hopByHop.has(name) || named.has(name)) continue;
+    if (name.charCodeAt(0) === colon || hopByHop.has(name) || named?.includes(name)) continue;
     out[name] = Array.isArray(value) ? (value.length === 1 ? value[0]! : value) : value;
   }
   if (wantsTrailers(input['te'])) out['te'] = 'trailers';
   return out;
 }
 
+/**
+ * The same filter straight from an HTTP/1.1 message's `rawHeaders` (name, value, name, value...):
+ * one object per hop instead of Node's `headersDistinct` and then a filtered copy of it. Repeated
+ * fields keep every value, as `headersDistinct` does.
+ */
+export function endToEndRawHeaders(raw: readonly string[]): Headers {
+  let connection: string | undefined;
+  let te: string | undefined;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 10 && name.toLowerCase() === 'connection') connection = connection === undefined ? raw[i + 1] : `${connection},${raw[i + 1]}`;
+    else if (name.length === 2 && name.toLowerCase() === 'te') te = te === undefined ? raw[i + 1] : `${te},${raw[i + 1]}`;
+  }
+  const named = connectionTokens(connection);
+  const out: Headers = {};
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!.toLowerCase();
+    if (hopByHop.has(name) || named?.includes(name) || name === '__proto__') continue;
+    const value = raw[i + 1]!;
+    const prev = out[name];
+    if (prev === undefined) out[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else out[name] = [prev, value];
+  }
+  if (wantsTrailers(te)) out['te'] = 'trailers';
+  return out;
+}
+
 /** The same filter on a response (upstream -> client). */
 export const endToEndResponseHeaders = endToEndHeaders;
 
-function connectionTokens(value: string | string[] | undefined): Set<string> {
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
-  return new Set(text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean));
+const colon = 58;
+
+function connectionTokens(value: string | string[] | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const text = Array.isArray(value) ? value.join(',') : value;
+  return text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }
 
 function wantsTrailers(value: string | string[] | undefined): boolean {
-  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  if (value === undefined) return false;
+  const text = Array.isArray(value) ? value.join(',') : value;
   return text.split(',').some((t) => t.trim().toLowerCase().split(';')[0] === 'trailers');
 }
 
