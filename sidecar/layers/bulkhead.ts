@@ -6,7 +6,7 @@
  */
 import type { ConnectionLimits } from '../../common/config/types.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
-import type { Layer, RequestContext } from '../pipeline/types.js';
+import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
 import { KeyedState, serviceKey } from './keyed-state.js';
 import { ConcurrencyLimiter } from './limiter.js';
 import { onResponseDone } from './response.js';
@@ -30,10 +30,15 @@ export function bulkheads(): KeyedState<ConcurrencyLimiter> {
 
 /** `bulkheadLayer({ limits: connectionLimitsOf, state })`: inside the request timeout (which bounds the wait), outside retries. */
 export function bulkheadLayer(options: BulkheadOptions): Layer {
-  return (next) => async (req, ctx) => {
+  return (next) => (req, ctx) => {
     const limits = options.limits(ctx);
+    // No limit (and none lifted while requests wait): a plain call, no async frame.
     if (!ctx.target || !limits || (limits.maxRequests === 0 && !options.state.peek(serviceKey(ctx.target)))) return next(req, ctx);
-    const limiter = options.state.get(serviceKey(ctx.target));
+    return guarded(limits, ctx.target, next, req, ctx);
+  };
+
+  async function guarded(limits: ConnectionLimits, target: Target, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
+    const limiter = options.state.get(serviceKey(target));
     limiter.configure({ limit: limits.maxRequests, maxPending: limits.maxPendingRequests });
     let release: () => void;
     try {
@@ -53,5 +58,5 @@ export function bulkheadLayer(options: BulkheadOptions): Layer {
       release();
       throw err;
     }
-  };
+  }
 }

@@ -6,7 +6,7 @@
 import type { FaultPolicy } from '../../common/config/types.js';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { Random } from '../../common/random.js';
-import type { Layer, RequestContext } from '../pipeline/types.js';
+import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 import type { Selector } from './selectors.js';
 
 export interface FaultEvents {
@@ -22,9 +22,13 @@ export interface FaultOptions {
 
 /** `faultLayer({ fault: faultOf, random })`: inside the request timeout, so an injected delay can time out. */
 export function faultLayer(options: FaultOptions): Layer {
-  return (next) => async (req, ctx) => {
+  return (next) => (req, ctx) => {
     const fault = options.fault(ctx);
-    if (!fault) return next(req, ctx);
+    // No policy: a plain call, no async frame (most services have no fault injection).
+    return fault ? inject(fault, next, req, ctx) : next(req, ctx);
+  };
+
+  async function inject(fault: FaultPolicy, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
     if (fault.delay && hit(fault.delay.percent, options.random)) {
       options.events?.faultInjected?.(ctx, 'delay');
       await ctx.clock.sleep(fault.delay.durationMs, ctx.signal);
@@ -37,7 +41,7 @@ export function faultLayer(options: FaultOptions): Layer {
       });
     }
     return next(req, ctx);
-  };
+  }
 }
 
 function hit(percent: number, random: Random): boolean {

@@ -10,7 +10,7 @@
 import type { OutlierPolicy } from '../../common/config/types.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { Endpoint } from '../../common/config/types.js';
-import type { Layer, RequestContext, Target } from '../pipeline/types.js';
+import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
 import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
@@ -43,9 +43,13 @@ const failureCodes = new Set<string>([
 
 /** `outlierLayer({ outlier: outlierOf, sets })`: place between the per-try timeout and the balance layer. */
 export function outlierLayer(options: OutlierOptions): Layer {
-  return (next) => async (req, ctx) => {
+  return (next) => (req, ctx) => {
     const policy = options.outlier(ctx);
     if (!policy || policy.consecutiveFailures <= 0 || !ctx.target) return next(req, ctx);
+    return watched(policy, next, req, ctx);
+  };
+
+  async function watched(policy: OutlierPolicy, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
     try {
       const res = await next(req, ctx);
       record(ctx, policy, options, res.status >= 500);
@@ -56,7 +60,7 @@ export function outlierLayer(options: OutlierOptions): Layer {
       if (isWeftError(cause) && failureCodes.has(cause.code)) record(ctx, policy, options, true);
       throw err;
     }
-  };
+  }
 }
 
 function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOptions, failed: boolean): void {

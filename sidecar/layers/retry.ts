@@ -7,7 +7,7 @@
 import { fullJitterDelay } from '../../common/backoff.js';
 import type { RetryPolicy } from '../../common/config/types.js';
 import type { Random } from '../../common/random.js';
-import type { Layer, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
+import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
 import { KeyedState, serviceKey } from './keyed-state.js';
 import { discardResponse } from './response.js';
 import { RetryBudget } from './retry-budget.js';
@@ -37,10 +37,14 @@ type Outcome = { ok: true; res: ProxyResponse } | { ok: false; err: unknown };
 
 /** `retryLayer({ retries: retriesOf, budgets, random })`: place inside the request timeout, outside the per-try timeout. */
 export function retryLayer(options: RetryOptions): Layer {
-  return (next) => async (req, ctx) => {
+  return (next) => (req, ctx) => {
     const policy = options.retries(ctx);
     if (!policy || !ctx.target) return next(req, ctx);
-    const budget = options.budgets.get(serviceKey(ctx.target));
+    return withRetries(policy, ctx.target, next, req, ctx);
+  };
+
+  async function withRetries(policy: RetryPolicy, target: Target, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
+    const budget = options.budgets.get(serviceKey(target));
     budget.deposit(ctx.clock.now(), policy.budget);
     for (let retry = 0; ; retry++) {
       ctx.attempt = retry;
@@ -64,7 +68,7 @@ export function retryLayer(options: RetryOptions): Layer {
       options.events?.retried?.(ctx, reason!);
       await ctx.clock.sleep(delay, ctx.signal);
     }
-  };
+  }
 }
 
 /** The backoff before retry number `retry`, or undefined when the request must not be retried. */

@@ -16,8 +16,11 @@ export function connectionSlots(): ConnectionSlots {
 
 const unlimited = (): void => undefined;
 
-/** A slot's release function; at once when the service has no limit (or there is no service). */
-export async function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: RequestContext): Promise<() => void> {
+/**
+ * A slot's release function; returned as it is (not as a promise) when the service has no limit
+ * or there is no service, so the common case costs the forwarder no await.
+ */
+export function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: RequestContext): (() => void) | Promise<() => void> {
   const target = ctx.target;
   const limits = target?.service.policy.connectionLimits;
   if (!slots || !target || !limits) return unlimited;
@@ -26,10 +29,8 @@ export async function acquireConnectionSlot(slots: ConnectionSlots | undefined, 
   if (limits.maxConnections === 0 && !slots.peek(key)) return unlimited;
   const limiter = slots.get(key);
   limiter.configure({ limit: limits.maxConnections, maxPending: limits.maxPendingRequests });
-  try {
-    return await limiter.acquire(ctx.signal);
-  } catch (err) {
+  return limiter.acquire(ctx.signal).catch((err: unknown) => {
     if (isWeftError(err, ErrorCodes.OVERLOADED)) ctx.stats.errorCode = err.code;
     throw err;
-  }
+  });
 }

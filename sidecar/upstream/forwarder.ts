@@ -47,7 +47,8 @@ export function forwarder(options: ForwarderOptions): Handler {
     if (multiplexed) {
       // One session per endpoint: only a request that opens one takes a slot, held until it closes.
       if (!options.http2.has(to.address, to.port)) {
-        const release = await acquireConnectionSlot(options.connections, ctx);
+        const slot = acquireConnectionSlot(options.connections, ctx);
+        const release = typeof slot === 'function' ? slot : await slot;
         if (options.http2.has(to.address, to.port)) release();
         else options.http2.session(to.address, to.port, to.connectMs).once('close', release);
       }
@@ -55,7 +56,8 @@ export function forwarder(options: ForwarderOptions): Handler {
     }
     // HTTP/1.1 sends one request at a time per connection (no pipelining) and an upgrade owns its
     // connection, so a try holds a connection slot until its response body or tunnel is done.
-    const release = await acquireConnectionSlot(options.connections, ctx);
+    const slot = acquireConnectionSlot(options.connections, ctx);
+    const release = typeof slot === 'function' ? slot : await slot;
     try {
       const res = req.upgrade ? await forwardUpgrade(to, req, ctx) : await forwardHttp1(options.http1, to, req, ctx);
       if (res.upgraded) res.upgraded.socket.once('close', release);
