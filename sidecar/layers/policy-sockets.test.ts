@@ -1,5 +1,4 @@
 /** The policies end to end: a real sidecar, real upstreams on loopback, the sidecar's /metrics registry. */
-import { createServer, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../common/random.js';
 import { ask } from '../testing/client.js';
@@ -7,18 +6,9 @@ import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
 import { startHttpUpstream, type HttpUpstream, type UpstreamHandler } from '../testing/http-upstream.js';
 import { metricSum } from '../testing/metric-sum.js';
-import { settle } from '../testing/sockets.js';
+import { closedPort, settle } from '../testing/sockets.js';
 
 const h = useHarness();
-
-/** A loopback port with nothing listening on it (bound, then closed), for connect failures. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const answer = (status: number): UpstreamHandler => (_req, res) => {
   res.writeHead(status, { 'content-type': 'text/plain' });

@@ -1,4 +1,5 @@
 /** Socket counting for leak checks: TCP handles alive in this process, and waiting for them to go. */
+import { createServer, type AddressInfo } from 'node:net';
 
 /** TCP socket and server handles currently alive in this process. */
 export function tcpHandles(): number {
@@ -14,4 +15,13 @@ export async function settle(read: () => number, want: number, timeoutMs = 5_000
     value = read();
   }
   return value;
+}
+
+/** A loopback port with nothing listening on it (bound, then closed), for connect failures. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
