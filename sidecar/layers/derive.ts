@@ -1,12 +1,12 @@
 /** A view of a RequestContext with its own abort signal, for the timeout layers. */
 import type { RequestContext } from '../pipeline/types.js';
 
-/** Every field but `signal` reads and writes through to the parent context. */
+/** Every field but `signal` (and the controller behind the parent's) reads and writes through to the parent context. */
 const forwarded = ['id', 'direction', 'clock', 'log', 'target', 'endpoint', 'attempt', 'deadline', 'stats', 'trace'] as const;
 
 // A field added to RequestContext must be listed above, or layers outside a timeout would not see
 // what layers inside it set: this line then fails to type-check.
-const complete: [Exclude<keyof RequestContext, (typeof forwarded)[number] | 'signal'>] extends [never] ? true : never = true;
+const complete: [Exclude<keyof RequestContext, (typeof forwarded)[number] | 'signal' | 'requestAbort'>] extends [never] ? true : never = true;
 void complete;
 
 class LinkedContext {

@@ -162,3 +162,39 @@ describe('perTryTimeoutLayer', () => {
     expect(clock.pending()).toBe(0);
   });
 });
+
+describe('requestTimeoutLayer on a frontend context', () => {
+  it('aborts the request controller itself, with no derived context, and stops its timer on a response', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const requestAbort = new AbortController();
+    const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
+    const ctx = { ...contextOn(clock, fakeTarget(), requestAbort.signal), requestAbort };
+    const outcome = handler(requestOf(), ctx).catch((e: unknown) => e);
+    expect(seen[0]).toBe(ctx);
+    expect(ctx.deadline).toBe(100);
+    await clock.advance(100);
+    expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+    expect(isWeftError(requestAbort.signal.reason, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
+
+    const fast = new AbortController();
+    const quick = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 10));
+    const res = quick(requestOf(), { ...contextOn(clock, fakeTarget(), fast.signal), requestAbort: fast });
+    await clock.advance(10);
+    expect((await res).status).toBe(200);
+    expect(fast.signal.aborted).toBe(false);
+    expect(clock.pending()).toBe(0);
+  });
+
+  it('keeps a derived signal for the per-try timeout, so one slow try does not end the request', async () => {
+    const clock = new FakeClock();
+    const seen: RequestContext[] = [];
+    const requestAbort = new AbortController();
+    const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
+    const outcome = handler(requestOf(), { ...contextOn(clock, fakeTarget(), requestAbort.signal), requestAbort }).catch((e: unknown) => e);
+    await clock.advance(50);
+    expect(isWeftError(await outcome, ErrorCodes.PER_TRY_TIMEOUT)).toBe(true);
+    expect(seen[0]?.signal.aborted).toBe(true);
+    expect(requestAbort.signal.aborted).toBe(false);
+  });
+});

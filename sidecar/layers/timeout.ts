@@ -70,7 +70,7 @@ function shorter(a: number | undefined, b: number | undefined): number | undefin
   return Math.min(a, b);
 }
 
-async function race(
+function race(
   next: Handler,
   req: ProxyRequest,
   ctx: RequestContext,
@@ -78,33 +78,56 @@ async function race(
   own: Partial<RequestContext>,
   expire: () => WeftError,
 ): Promise<ProxyResponse> {
-  // A child signal that follows the parent (the client leaving, an outer timeout) while this timer
-  // runs; linked by hand because AbortSignal.any costs tens of microseconds per request on Node 20.
-  const controller = new AbortController();
-  const follow = (): void => controller.abort(ctx.signal.reason);
-  if (ctx.signal.aborted) follow();
-  else ctx.signal.addEventListener('abort', follow, { once: true });
-  const child = withSignal(ctx, controller.signal, own);
-  let timer: { cancel(): void } | undefined;
-  const expired = new Promise<never>((_, reject) => {
-    timer = ctx.clock.setTimeout(() => {
+  // The whole request's deadline aborts the frontend's own controller when the context carries it:
+  // no second AbortController and no listener per request (docs/decisions/0260). A per-try timeout
+  // (or a context without one) gets a child signal that follows the parent while its timer runs;
+  // linked by hand because AbortSignal.any costs tens of microseconds per request on Node 20.
+  let controller = own.deadline !== undefined ? ctx.requestAbort : undefined;
+  let child = ctx;
+  let follow: (() => void) | undefined;
+  if (controller) {
+    Object.assign(ctx, own);
+  } else {
+    const linked = new AbortController();
+    controller = linked;
+    follow = (): void => linked.abort(ctx.signal.reason);
+    if (ctx.signal.aborted) follow();
+    else ctx.signal.addEventListener('abort', follow, { once: true });
+    child = withSignal(ctx, linked.signal, own);
+  }
+  const abort = controller;
+  return new Promise<ProxyResponse>((resolve, reject) => {
+    let expired = false;
+    const timer = ctx.clock.setTimeout(() => {
+      expired = true;
       const err = expire();
       recordError(ctx, err.code);
-      controller.abort(err);
+      abort.abort(err);
       reject(err);
     }, Math.max(0, ms));
+    const settle = (): void => {
+      timer.cancel();
+      if (follow) ctx.signal.removeEventListener('abort', follow);
+    };
+    let attempt: Promise<ProxyResponse>;
+    try {
+      attempt = next(req, child);
+    } catch (err) {
+      attempt = Promise.reject(err);
+    }
+    attempt.then(
+      (res) => {
+        settle();
+        // A response that arrives after the timer fired is nobody's: free its connection.
+        if (expired) discardResponse(res);
+        else resolve(res);
+      },
+      (err: unknown) => {
+        settle();
+        reject(err);
+      },
+    );
   });
-  const attempt = next(req, child);
-  try {
-    return await Promise.race([attempt, expired]);
-  } catch (err) {
-    // A response that arrives after the timer fired is nobody's: free its connection.
-    if (controller.signal.aborted) attempt.then(discardResponse, () => undefined);
-    throw err;
-  } finally {
-    timer?.cancel();
-    ctx.signal.removeEventListener('abort', follow);
-  }
 }
 
 function recordError(ctx: RequestContext, code: ErrorCode): void {

@@ -78,3 +78,14 @@ describe('tracingLayer', () => {
     expect(spans[0]).toMatchObject({ kind: 'server', error: true, attributes: { 'http.status_code': '503', 'weft.error_code': 'WEFT_CONNECT_FAILED' } });
   });
 });
+
+describe('tracingLayer request ids', () => {
+  it("uses the context's id when the caller sent none, so a request has one id", async () => {
+    const { handler, seen, clock } = setup();
+    const ctx = fakeContext({ clock, id: 'ctx-id-7' });
+    const res = await handler(fakeRequest(), ctx);
+    expect(ctx.trace?.requestId).toBe('ctx-id-7');
+    expect(seen[0]!.headers['x-request-id']).toBe('ctx-id-7');
+    expect(res.headers['x-request-id']).toBe('ctx-id-7');
+  });
+});

@@ -21,7 +21,7 @@ export function tracingLayer(options: TracingLayerOptions): Layer {
   const sampling = { samplingRate: options.samplingRate, random: options.random ?? Math.random };
   const exporter = options.exporter;
   return (next) => async (req, ctx) => {
-    const trace = continueTrace(req.headers, sampling);
+    const trace = continueTrace(req.headers, sampling, ctx.id);
     ctx.trace = trace;
     const startedAt = ctx.clock.now();
     const startWall = ctx.clock.wallNow();

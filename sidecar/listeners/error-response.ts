@@ -32,8 +32,10 @@ export function toWeftError(err: unknown): WeftError {
   return new WeftError(ErrorCodes.INTERNAL, (err as Error | undefined)?.message ?? String(err), { cause: err });
 }
 
-export function errorResponse(err: WeftError, grpc: boolean): ErrorResponse {
+/** `requestId`, when the request got one, lets the caller quote the failed call (x-request-id). */
+export function errorResponse(err: WeftError, grpc: boolean, requestId?: string): ErrorResponse {
   const message = sanitize(err.message);
+  const id: Record<string, string> = requestId ? { 'x-request-id': requestId } : {};
   if (grpc) {
     return {
       status: 200,
@@ -42,6 +44,7 @@ export function errorResponse(err: WeftError, grpc: boolean): ErrorResponse {
         'grpc-status': String(grpcStatus[err.code] ?? grpcUnavailable),
         'grpc-message': encodeURIComponent(message),
         'x-weft-error': err.code,
+        ...id,
       },
       body: '',
       trailersOnly: true,
@@ -49,7 +52,7 @@ export function errorResponse(err: WeftError, grpc: boolean): ErrorResponse {
   }
   return {
     status: err.status,
-    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-weft-error': err.code },
+    headers: { 'content-type': 'text/plain; charset=utf-8', 'x-weft-error': err.code, ...id },
     body: `${err.code}: ${message}\n`,
     trailersOnly: false,
   };

@@ -1,5 +1,4 @@
 /** Runs one request through the pipeline of the config current when it arrived, with its own context. */
-import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
 import type { ProtocolLimits } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
@@ -23,13 +22,18 @@ export interface FrontendOptions {
   draining(): boolean;
 }
 
-export function newContext(options: FrontendOptions, signal: AbortSignal): RequestContext {
+/**
+ * The context of one request. `id` is the request id the tracing layer forwards and the error
+ * responses carry: the caller's valid x-request-id, or a new one, made once per request.
+ */
+export function newContext(options: FrontendOptions, abort: AbortController, id: string): RequestContext {
   return {
-    id: randomUUID(),
+    id,
     direction: options.direction,
     clock: options.clock,
     log: options.log,
-    signal,
+    signal: abort.signal,
+    requestAbort: abort,
     attempt: 0,
     stats: { retries: 0, startedAt: options.clock.now() },
   };

@@ -12,6 +12,7 @@ import { isGrpc } from '../protocol/headers.js';
 import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
+import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http1HasBody, http1Head } from './request-head.js';
 import type { Tracker } from './tracker.js';
 import { spliceUpgrade, writeRawError, writeRawResponse } from '../protocol/upgrade.js';
@@ -65,18 +66,19 @@ export class Http1Frontend {
     const done = this.options.tracker.begin();
     const socket = req.socket;
     this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+    // One AbortController per request, for the client going away and the request deadline (the
+    // request timeout aborts this one rather than deriving another); one close listener for both.
+    const abort = new AbortController();
     res.once('close', () => {
       done();
+      if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
       const left = (this.busy.get(socket) ?? 1) - 1;
       this.busy.set(socket, left);
       if (left === 0 && this.options.draining()) socket.end();
     });
     if (this.options.draining()) res.setHeader('connection', 'close');
-    const abort = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
-    });
     const grpc = isGrpc(req.headers);
+    const id = requestIdOf(req.headers['x-request-id']);
     try {
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
@@ -86,8 +88,8 @@ export class Http1Frontend {
       const head = http1Head(req);
       if (this.options.direction === 'inbound') addForwardedFor(head, socket.remoteAddress);
       const body = http1HasBody(req) ? new ReplayableBody(req, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes }) : emptyBody;
-      const request: ProxyRequest = { ...head, protocol: 'http1', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      const request: ProxyRequest = { method: head.method, authority: head.authority, path: head.path, headers: head.headers, protocol: 'http1', body };
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
       this.writeResponse(res, response);
     } catch (err) {
       const error = toWeftError(err);
@@ -97,7 +99,7 @@ export class Http1Frontend {
       }
       // Unread body bytes would be taken for the next request: close instead of keeping alive.
       if (!req.complete) res.setHeader('connection', 'close');
-      const out = errorResponse(error, grpc);
+      const out = errorResponse(error, grpc, id);
       res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
       res.end(out.body);
     }
@@ -116,11 +118,13 @@ export class Http1Frontend {
     body.once('error', () => res.destroy());
     body.pipe(res, { end: false });
     body.once('end', () => {
-      void (async () => {
-        const trailers = response.trailers ? await Promise.race([response.trailers, Promise.resolve(undefined)]) : undefined;
-        if (trailers && Object.keys(trailers).length > 0) res.addTrailers(trailers);
+      const trailers = response.trailers;
+      if (!trailers) return void res.end();
+      // Trailers arrive with the end of the body; one already settled is sent, a late one is not waited for.
+      void Promise.race([trailers, undefined]).then((t) => {
+        if (t && Object.keys(t).length > 0) res.addTrailers(t);
         res.end();
-      })();
+      });
     });
   }
 
@@ -130,16 +134,17 @@ export class Http1Frontend {
     const abort = new AbortController();
     socket.once('close', () => abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection')));
     socket.on('error', () => socket.destroy());
+    const id = requestIdOf(req.headers['x-request-id']);
     try {
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
       if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
       else writeRawResponse(socket, response);
     } catch (err) {
-      writeRawError(socket, errorResponse(toWeftError(err), false));
+      writeRawError(socket, errorResponse(toWeftError(err), false, id));
     }
   }
 

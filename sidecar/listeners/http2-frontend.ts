@@ -11,6 +11,7 @@ import { isGrpc } from '../protocol/headers.js';
 import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
+import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
 import { ReplaySocket } from './replay-socket.js';
 import type { Tracker } from './tracker.js';
@@ -78,6 +79,7 @@ export class Http2Frontend {
       }
     });
     const grpc = isGrpc(headers);
+    const id = requestIdOf(headers['x-request-id']);
     try {
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
@@ -89,7 +91,7 @@ export class Http2Frontend {
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
       const request: ProxyRequest = { ...head, protocol: 'http2', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort.signal));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
       writeResponse(stream, response);
     } catch (err) {
       if (stream.destroyed || stream.closed) return;
@@ -97,7 +99,7 @@ export class Http2Frontend {
         stream.close(constants.NGHTTP2_INTERNAL_ERROR);
         return;
       }
-      const out = errorResponse(toWeftError(err), grpc);
+      const out = errorResponse(toWeftError(err), grpc, id);
       if (out.trailersOnly) {
         stream.respond({ ':status': out.status, ...out.headers }, { endStream: true });
       } else {

@@ -69,6 +69,11 @@ export interface RequestContext {
   readonly log: Logger;
   /** Aborts when the downstream client goes away or the request deadline passes. */
   readonly signal: AbortSignal;
+  /**
+   * The controller behind `signal`, on the frontend's own context: the request timeout aborts it
+   * instead of deriving a second signal. Absent on derived contexts (a per-try timeout's child).
+   */
+  readonly requestAbort?: AbortController;
   /** Set by routing. */
   target?: Target;
   /** Set by the balancer for the current try. */

@@ -47,6 +47,20 @@ export const newTraceId = (): string => randomHex(16);
 export const newSpanId = (): string => randomHex(8);
 export const newRequestId = (): string => randomUUID();
 
+// Correlation ids are echoed into logs and responses: accept only a bounded run of visible ASCII.
+const requestIdPattern = /^[\x21-\x7e]{1,200}$/;
+
+/** The caller's x-request-id when it is one we may echo, else undefined. */
+export function incomingRequestId(value: string | string[] | undefined): string | undefined {
+  const given = single(value);
+  return given !== undefined && requestIdPattern.test(given) ? given : undefined;
+}
+
+/** The id of a request: the caller's valid x-request-id, or a new one. */
+export function requestIdOf(value: string | string[] | undefined): string {
+  return incomingRequestId(value) ?? newRequestId();
+}
+
 // Ids are needed on every request; one randomFillSync per 4 KiB is far cheaper than one per id.
 const pool = Buffer.alloc(4096);
 let poolOffset = pool.length;

@@ -1,7 +1,7 @@
 /** Reads the incoming trace headers (W3C first, then B3 single, then B3 multi) and writes this hop's. */
 import type { Headers } from '../pipeline/types.js';
 import { b3HeaderNames, b3MultiHeaders, formatB3Single, isFullTrace, parseB3Multi, parseB3Single } from './b3.js';
-import { newRequestId, newSpanId, newTraceId, single, type SpanContext, type TraceContext, type TraceFormat } from './context.js';
+import { incomingRequestId, newRequestId, newSpanId, newTraceId, type SpanContext, type TraceContext, type TraceFormat } from './context.js';
 import { formatTraceparent, parseW3C } from './w3c.js';
 
 export interface SamplingOptions {
@@ -11,14 +11,12 @@ export interface SamplingOptions {
   random: () => number;
 }
 
-// Correlation ids are echoed into logs and responses: accept only a bounded run of visible ASCII.
-const requestIdPattern = /^[\x21-\x7e]{1,200}$/;
-
 /**
  * This hop's trace: the caller's trace continued with a new span id (parent = the caller's span),
- * or a new trace when no valid one arrived. Never throws on bad input.
+ * or a new trace when no valid one arrived. Never throws on bad input. `requestId` is the id to
+ * use when the caller sent no valid x-request-id (the context's, so a request has one id).
  */
-export function continueTrace(headers: Headers, sampling: SamplingOptions): TraceContext {
+export function continueTrace(headers: Headers, sampling: SamplingOptions, requestId?: string): TraceContext {
   const formats = new Set<TraceFormat>(['w3c']);
   const b3Single = parseB3Single(headers);
   const b3Multi = parseB3Multi(headers);
@@ -31,9 +29,7 @@ export function continueTrace(headers: Headers, sampling: SamplingOptions): Trac
   const span: SpanContext = incoming
     ? { traceId: incoming.traceId, spanId: newSpanId(), parentSpanId: incoming.spanId, sampled, debug, tracestate: incoming.tracestate }
     : { traceId: newTraceId(), spanId: newSpanId(), sampled, debug };
-  const given = single(headers['x-request-id']);
-  const requestId = given !== undefined && requestIdPattern.test(given) ? given : newRequestId();
-  return { requestId, span, formats };
+  return { requestId: incomingRequestId(headers['x-request-id']) ?? requestId ?? newRequestId(), span, formats };
 }
 
 /** A copy of `headers` with every incoming trace header replaced by this hop's. */
