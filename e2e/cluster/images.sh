@@ -2,7 +2,7 @@
 # Builds every image the local cluster runs, with buildah and no registry, and exports each to an
 # OCI archive under $WEFT_CACHE/images that cluster-up imports into containerd:
 #   node-base   debootstrap minbase + this machine's node and npm (stands in for node:20-bookworm-slim)
-#   pause       the pod sandbox: catatonit -P (podman's pause process) on an empty image
+#   pause       the pod sandbox: Kubernetes' own pause (build-pause.sh) on an empty image
 #   coredns     the CoreDNS binary built by build-coredns.sh, on an empty image
 #   e2e-echo    the small HTTP app of the smoke suite (e2e/apps/echo), FROM node-base
 #   sidecar, control-plane   Dockerfile.sidecar / Dockerfile.control, when dist/ has been built
@@ -97,7 +97,8 @@ bud() {
 
 if [[ $weft_only == 0 ]]; then
   build_node_base
-  build_static "$PAUSE_IMAGE" /usr/bin/catatonit /catatonit --entrypoint '["/catatonit","-P"]'
+  [[ -x "$K8S_BIN/pause" ]] || die "missing $K8S_BIN/pause: run e2e/cluster/build-pause.sh"
+  build_static "$PAUSE_IMAGE" "$K8S_BIN/pause" /pause --entrypoint '["/pause"]'
   bud "$ECHO_IMAGE" "$WEFT_REPO/e2e/apps/echo/Dockerfile" "$WEFT_REPO/e2e/apps/echo"
   [[ -x "$COREDNS_BIN" ]] || die "missing $COREDNS_BIN: run e2e/cluster/build-coredns.sh"
   build_static "$COREDNS_IMAGE" "$COREDNS_BIN" /coredns --entrypoint '["/coredns"]' --port 53/udp --port 53/tcp

@@ -15,7 +15,7 @@ source "$here/config.sh"
 start=$SECONDS
 
 packages=(containerd runc containernetworking-plugins etcd-server iptables iproute2 util-linux
-  buildah debootstrap gpgv debian-archive-keyring catatonit curl openssl unzip ca-certificates)
+  buildah debootstrap gpgv debian-archive-keyring curl openssl unzip ca-certificates)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
@@ -31,6 +31,7 @@ fi
 command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || die "Go is needed to build Kubernetes and CoreDNS from their modules"
 
 "$here/build-k8s.sh"
+"$here/build-pause.sh"
 "$here/build-coredns.sh"
 "$here/install-helm.sh"
 "$here/images.sh"
