@@ -15,7 +15,7 @@ source "$here/config.sh"
 start=$SECONDS
 
 packages=(containerd runc containernetworking-plugins etcd-server iptables iproute2 util-linux
-  buildah debootstrap gpgv debian-archive-keyring curl openssl unzip ca-certificates)
+  buildah debootstrap gpgv debian-archive-keyring curl openssl unzip ca-certificates gcc libc6-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
