@@ -20,6 +20,7 @@ import type { BenchResults, ControlPlaneRun, RunKind, RunRecord, ScenarioInfo } 
 import { measureFanout } from './control-plane/fanout.js';
 import type { HttpTarget, RunningScenario, Scenario } from './lib/scenario.js';
 import { formatRun } from './report/progress.js';
+import { newestResults } from './report/merge.js';
 import { writeReport } from './report/write.js';
 import { profileWhereMissed } from './profile/capture.js';
 import { ALL_SCENARIOS } from './scenarios/index.js';
@@ -196,7 +197,7 @@ async function main(): Promise<void> {
   const file = join(outDir, `${date.slice(0, 10)}-${results.name}.json`);
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   log(`results: ${file}`);
-  if (!values["no-report"]) log(`report: ${writeReport(file)}`);
+  if (!values["no-report"]) log(`report: ${writeReport(file, newestResults(outDir, 'control-plane'))}`);
 }
 
 main()

@@ -79,11 +79,11 @@ export interface ProfileSummary {
 
 export interface ControlPlaneRun {
   /**
-   * What the time covers: `config-server fan-out` is change signalled -> debounce -> snapshot ->
-   * push -> every simulated proxy received it; `apiserver` adds the Kubernetes watch path
-   * (EndpointSlice written -> informer -> translator), which needs the cluster.
+   * What the time covers: `config-server fan-out` is change signalled -> debounce -> translation ->
+   * snapshot -> push -> every simulated proxy received it; `api-server` adds the Kubernetes path
+   * (EndpointSlice PATCHed in the API server -> watch -> cluster state), which needs the cluster.
    */
-  scope: 'config-server fan-out' | 'apiserver';
+  scope: 'config-server fan-out' | 'api-server';
   services: number;
   endpointsPerService: number;
   proxies: number;
@@ -98,6 +98,12 @@ export interface ControlPlaneRun {
   /** Bytes pushed to all proxies, per change. */
   pushBytes: number;
   command: string;
+}
+
+export interface ControlPlaneResults {
+  runs: ControlPlaneRun[];
+  /** Where the report took this section from, when it is merged from a control-plane results file. */
+  source?: { file: string; date: string; weft?: string; notes: string[] };
 }
 
 export interface BenchResults {
@@ -115,6 +121,6 @@ export interface BenchResults {
   runs: RunRecord[];
   profiles: ProfileSummary[];
   /** Filled by the control-plane benchmark; null until it runs. */
-  controlPlane: { runs: ControlPlaneRun[] } | null;
+  controlPlane: ControlPlaneResults | null;
   notes: string[];
 }

@@ -1,5 +1,5 @@
 /** Renders BENCHMARKS.md from one results file: tables with ratios against direct and the peers. */
-import type { BenchResults, RunRecord } from '../lib/results.js';
+import type { BenchResults, ControlPlaneRun, RunRecord } from '../lib/results.js';
 import { findRun, mb, ms, ranScenarios, ratio, rpsPerCpuSecond } from './query.js';
 import { evaluateTargets, statusWord } from './targets.js';
 
@@ -78,6 +78,13 @@ function profileSection(results: BenchResults): string {
     .join('\n\n');
 }
 
+const scopeNotes: Record<ControlPlaneRun['scope'], string> = {
+  'config-server fan-out':
+    '`config-server fan-out`: a change signalled to the config server and translator (their own process, cluster state in memory) until every simulated proxy (gRPC clients in the harness) received the new snapshot; debounce (100 ms quiet) included, the Kubernetes watch path not.',
+  'api-server':
+    '`api-server`: an EndpointSlice PATCHed in the real API server of the local cluster until every simulated proxy received a config carrying the change; the whole path (API server, watch, cluster state, debounce, translation, push) of a real `weft-control-plane` process. The target counts only these runs.',
+};
+
 function controlPlaneSection(results: BenchResults): string {
   const runs = results.controlPlane?.runs ?? [];
   if (runs.length === 0) return 'Not measured in this run (see docs/benchmarks.md).';
@@ -92,10 +99,17 @@ function controlPlaneSection(results: BenchResults): string {
     (r.cpuSec / r.changes).toFixed(2),
     `${(r.pushBytes / 1024).toFixed(0)} KiB`,
   ]);
-  const note = runs.some((r) => r.scope === 'config-server fan-out')
-    ? '\n\n`config-server fan-out`: a change signalled to the config server (its own process) until every simulated proxy (gRPC clients in the harness) received the new snapshot; debounce (100 ms quiet) included, the Kubernetes watch path not. The target counts only runs from the API server.'
-    : '';
-  return `${table(['scope', 'services x endpoints', 'proxies', 'propagation p50', 'p99', 'missed', 'server RSS', 'CPU s per change', 'pushed per change'], rows)}${note}`;
+  const source = results.controlPlane?.source;
+  const from = source ? `Measured ${source.date}${source.weft ? ` (weft ${source.weft})` : ''} by \`make bench-control-plane\`; from \`${source.file}\`.\n\n` : '';
+  const scopes = [...new Set(runs.map((r) => r.scope))].map((s) => scopeNotes[s]);
+  const notes = (source?.notes ?? []).map((n) => `- ${n}`);
+  const commands = [...new Set(runs.map((r) => `- ${r.scope} ${r.services}x${r.endpointsPerService}, ${r.proxies} proxies: \`${r.command}\``))];
+  return [
+    `${from}${table(['scope', 'services x endpoints', 'proxies', 'propagation p50', 'p99', 'missed', 'server RSS', 'CPU s per change', 'pushed per change'], rows)}`,
+    scopes.join('\n\n'),
+    ...(notes.length ? [notes.join('\n')] : []),
+    commands.join('\n'),
+  ].join('\n\n');
 }
 
 function commandsSection(results: BenchResults): string {
@@ -119,10 +133,11 @@ export function renderBenchmarks(results: BenchResults, source: string): string 
   const s = results.settings;
   const v = Object.entries(results.versions).map(([k, val]) => `${k} ${val}`).join(', ');
   const targets = evaluateTargets(results).map((t) => [t.target, t.measured, statusWord(t)]);
+  const sources = [source, ...(results.controlPlane?.source?.file ? [results.controlPlane.source.file] : [])];
   return `# weft benchmarks
 
-Generated from \`${source}\` by \`node dist/bench/report/main.js ${source}\`; do not edit by hand.
-Run \`make bench\` (a few minutes) or \`make bench-full\` to measure again; docs/benchmarks.md says how to read this.
+Generated from \`${sources.join('\` and \`')}\` by \`node dist/bench/report/main.js ${sources.join(' ')}\`; do not edit by hand.
+Run \`make bench\` (a few minutes) or \`make bench-full\` to measure the data plane again, \`make bench-control-plane\` the control plane; docs/benchmarks.md says how to read this.
 
 - **Date** ${results.date} (profile \`${results.profile}\`)
 - **Machine** ${m.cpuModel}, ${m.cores} cores, ${(m.memoryBytes / 1024 ** 3).toFixed(0)} GiB, Linux ${m.kernel}

@@ -49,7 +49,7 @@ describe('evaluateTargets', () => {
     const base = { services: 1000, endpointsPerService: 10, proxies: 1000, changes: 5, missed: 0, propagationMs: { p50: 300, p99: 1200 }, rssBytes: 1, cpuSec: 1, pushBytes: 1, command: 'x' };
     r.controlPlane = { runs: [{ ...base, scope: 'config-server fan-out' }] };
     expect(evaluateTargets(r).find((t) => t.id === 'propagation-p99')?.met).toBeNull();
-    r.controlPlane = { runs: [{ ...base, scope: 'config-server fan-out' }, { ...base, scope: 'apiserver' }] };
+    r.controlPlane = { runs: [{ ...base, scope: 'config-server fan-out' }, { ...base, scope: 'api-server' }] };
     expect(evaluateTargets(r).find((t) => t.id === 'propagation-p99')).toMatchObject({ met: false, measured: '1200 ms' });
   });
 });

@@ -34,7 +34,7 @@ export function evaluateTargets(results: BenchResults): TargetCheck[] {
   const idle = oneInfo ? Object.values(oneInfo.idleRssBytes)[0] : undefined;
   const loaded = findRun(results, WEFT_ONE, 'latency', 1000)?.proxies[0]?.peakRssBytes;
   // Only the full path from the API server counts for the target; the fan-out alone is shown in its table.
-  const bigPropagation = results.controlPlane?.runs.find((r) => r.scope === 'apiserver' && r.proxies >= 1000 && r.services >= 1000)?.propagationMs.p99;
+  const bigPropagation = results.controlPlane?.runs.find((r) => r.scope === 'api-server' && r.proxies >= 1000 && r.services >= 1000)?.propagationMs.p99;
   const added = pair !== undefined && direct !== undefined ? pair - direct : undefined;
   const share = one !== undefined && nginx !== undefined && nginx > 0 ? one / nginx : undefined;
   return [
