@@ -5,7 +5,7 @@ FORTIO_VERSION := $(shell sed -n "s/^export const FORTIO_VERSION = '\(.*\)';/\1/
 FORTIO := $(WEFT_BIN_CACHE)/fortio-$(FORTIO_VERSION)/fortio
 BENCH_ARGS ?=
 
-.PHONY: bench bench-full bench-cores bench-tools bench-report
+.PHONY: bench bench-full bench-cores bench-tools bench-report bench-control-plane
 
 $(FORTIO):
 	@echo "==> building fortio v$(FORTIO_VERSION) from its Go module (cached in $(WEFT_BIN_CACHE))"
@@ -29,5 +29,16 @@ bench-cores: build bench-tools ## the forwarding-core comparison behind docs/dec
 	WEFT_BIN_CACHE=$(WEFT_BIN_CACHE) node dist/bench/run.js --profile cores --name forwarding-cores --no-report \
 	  --only direct,nginx-pair,haproxy-pair,core-http-proxy,core-node-http,core-undici $(BENCH_ARGS)
 
-bench-report: build ## regenerate bench/BENCHMARKS.md from the newest data-plane results file
-	node dist/bench/report/main.js "$$(ls -t bench/results/*-data-plane.json | head -1)"
+bench-report: build ## regenerate bench/BENCHMARKS.md from the newest data-plane and the newest control-plane results files
+	node dist/bench/report/main.js
+
+# The api-server scope runs inside the cluster's network namespace (where the API server's address
+# is). A cluster that was down is brought up for it and taken down again; one that was up stays up.
+BENCH_CP_ARGS ?=
+bench-control-plane: build e2e-cli ## control-plane benchmarks: fan-out, and api-server on the local cluster (brought up if needed, left as found); writes bench/results and BENCHMARKS.md
+	@was_up=0; $(E2E_CLUSTER_CLI) status >/dev/null 2>&1 && was_up=1; \
+	if [ $$was_up = 0 ]; then $(MAKE) --no-print-directory cluster-up || exit 1; fi; \
+	kubeconfig="$$(bash e2e/cluster/env.sh | sed -n 's/^KUBECONFIG_PATH=//p')"; \
+	rc=0; nsenter --net=$(E2E_NETNS) -- node dist/bench/control-plane/main.js --kubeconfig "$$kubeconfig" $(BENCH_CP_ARGS) || rc=$$?; \
+	if [ $$was_up = 0 ]; then $(MAKE) --no-print-directory cluster-down || rc=1; fi; \
+	exit $$rc

@@ -12,22 +12,31 @@ type Stream = grpc.ClientDuplexStream<ProxyMessage, ConfigUpdateMessage>;
 export class SimulatedProxy {
   /** Arrival wall times (ms) of the updates since the last reset (versions are content hashes, so order is what we go by). */
   arrivals: number[] = [];
+  /** The updates behind `arrivals`, when the proxy was asked to keep them (to look inside later, off the arrival path). */
+  updates: ConfigUpdateMessage[] = [];
   bytes = 0;
   private readonly client: grpc.Client;
   private readonly stream: Stream;
 
-  constructor(address: string, index: number) {
+  constructor(address: string, index: number, private readonly keepUpdates = false) {
     const Client = configService();
     this.client = new Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
     this.stream = (this.client as unknown as { streamConfig(): Stream }).streamConfig();
     this.stream.on('data', (m: ConfigUpdateMessage) => {
       this.arrivals.push(performance.timeOrigin + performance.now());
+      if (this.keepUpdates) this.updates.push(m);
       this.bytes += (m.configJsonGzip?.length ?? 0) + (m.configJson?.length ?? 0);
       this.stream.write({ ack: { nonce: m.nonce, version: m.version } });
     });
     this.stream.on('error', () => undefined);
     const pod = `bench-${index}`;
     this.stream.write({ hello: { identity: { pod, namespace: 'bench', serviceAccount: 'bench', workload: 'bench', labels: {}, podIp: '' }, currentVersion: '' } });
+  }
+
+  /** Forget what arrived so far: the next change is measured from here. */
+  reset(): void {
+    this.arrivals = [];
+    this.updates = [];
   }
 
   close(): void {
