@@ -12,8 +12,11 @@ import { ConcurrencyLimiter } from './limiter.js';
 import { onResponseDone } from './response.js';
 import type { Selector } from './selectors.js';
 
+/** Which limit failed a request fast: the bulkhead's maxRequests or the forwarder's maxConnections. */
+export type OverloadLimit = 'max_requests' | 'max_connections';
+
 export interface BulkheadEvents {
-  overloaded?(ctx: RequestContext, reason: string): void;
+  overloaded?(ctx: RequestContext, reason: string, limit: OverloadLimit): void;
 }
 
 export interface BulkheadOptions {
@@ -46,7 +49,7 @@ export function bulkheadLayer(options: BulkheadOptions): Layer {
     } catch (err) {
       if (isWeftError(err, ErrorCodes.OVERLOADED)) {
         ctx.stats.errorCode = err.code;
-        options.events?.overloaded?.(ctx, err.message);
+        options.events?.overloaded?.(ctx, err.message, 'max_requests');
       }
       throw err;
     }

@@ -13,7 +13,7 @@ export function policyMetricsEvents(metrics: SidecarMetrics, clock: Clock): Poli
     retried: (ctx, reason) => metrics.retries.inc({ ...serviceLabels(ctx), route: ctx.target?.route?.name ?? '', reason }),
     budgetExhausted: (ctx) => metrics.retryBudgetExhausted.inc(serviceLabels(ctx)),
     timedOut: (ctx, kind) => metrics.timeouts.inc({ ...serviceLabels(ctx), kind: kind === 'per-try' ? 'per_try' : kind }),
-    overloaded: (ctx) => metrics.overloaded.inc({ ...serviceLabels(ctx), limit: 'max_requests' }),
+    overloaded: (ctx, _reason, limit) => metrics.overloaded.inc({ ...serviceLabels(ctx), limit }),
     rateLimited: (ctx) => metrics.rateLimited.inc({ direction: ctx.direction, ...serviceLabels(ctx) }),
     ejected: (_endpoint, info) => {
       const labels = serviceLabels(info);

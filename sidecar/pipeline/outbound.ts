@@ -9,6 +9,7 @@ import { forwarder } from '../upstream/forwarder.js';
 import type { Http1Pool } from '../upstream/http1-pool.js';
 import type { Http2Pool } from '../upstream/http2-pool.js';
 import type { TimeoutEvents } from '../layers/timeout.js';
+import type { BulkheadEvents } from '../layers/bulkhead.js';
 import type { ConnectionSlots } from '../upstream/connection-limit.js';
 import { compose, type Handler, type Layer } from './types.js';
 
@@ -20,8 +21,8 @@ export interface PipelineState {
   observe: (config: ProxyConfig) => Layer[];
   /** Rate limit, timeouts, fault injection, bulkhead, retries, outlier detection and the balancer (sidecar/layers/policy.ts). */
   policy: () => Layer[];
-  /** Idle timeouts the forwarder enforced, for the timeouts metric. */
-  forwardEvents?: TimeoutEvents;
+  /** Idle timeouts the forwarder enforced and maxConnections rejections, for the metrics. */
+  forwardEvents?: TimeoutEvents & BulkheadEvents;
   /** Each service's maxConnections slots, kept across config updates. */
   connections?: ConnectionSlots;
   random?: Random;

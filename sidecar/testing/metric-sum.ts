@@ -1,7 +1,10 @@
 /** Reading the sidecar's Prometheus registry in tests: what /metrics would show, summed over labels. */
 import type { SidecarMetrics } from '../metrics.js';
 
-export async function metricSum(metrics: SidecarMetrics, name: string): Promise<number> {
+/** The sum over the series of `name` whose labels include every one of `labels`. */
+export async function metricSum(metrics: SidecarMetrics, name: string, labels: Record<string, string> = {}): Promise<number> {
   const m = (await metrics.registry.getMetricsAsJSON()).find((x) => x.name === name);
-  return (m?.values ?? []).reduce((sum, v) => sum + Number(v.value), 0);
+  const wanted = Object.entries(labels);
+  const matching = (m?.values ?? []).filter((v) => wanted.every(([k, value]) => String(v.labels[k]) === value));
+  return matching.reduce((sum, v) => sum + Number(v.value), 0);
 }

@@ -5,6 +5,7 @@ import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
 import { startH2Upstream } from '../testing/h2-upstream.js';
 import { startHttpUpstream } from '../testing/http-upstream.js';
+import { metricSum } from '../testing/metric-sum.js';
 import { settle } from '../testing/sockets.js';
 
 const h = useHarness();
@@ -46,6 +47,9 @@ describe('maxConnections', () => {
       expect(r.headers['x-weft-error']).toBe('WEFT_OVERLOADED');
       expect(r.body).toContain('connections to default/busy: 2 in flight (limit 2) and 1 waiting (limit 1)');
     }
+    const rejections = (limit: string) => metricSum(s.observability.metrics, 'weft_overload_rejections_total', { destination_service: 'busy', limit });
+    expect(await rejections('max_connections')).toBe(2);
+    expect(await rejections('max_requests')).toBe(0);
     expect(u.connections.total).toBe(2);
     for (const res of held.splice(0)) res.end('done');
     expect((await Promise.all(first)).map((a) => a.status)).toEqual([200, 200]);

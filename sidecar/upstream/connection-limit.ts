@@ -5,6 +5,7 @@
  */
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { RequestContext } from '../pipeline/types.js';
+import type { BulkheadEvents } from '../layers/bulkhead.js';
 import { KeyedState, serviceKey } from '../layers/keyed-state.js';
 import { ConcurrencyLimiter } from '../layers/limiter.js';
 
@@ -20,7 +21,7 @@ const unlimited = (): void => undefined;
  * A slot's release function; returned as it is (not as a promise) when the service has no limit
  * or there is no service, so the common case costs the forwarder no await.
  */
-export function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: RequestContext): (() => void) | Promise<() => void> {
+export function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: RequestContext, events?: BulkheadEvents): (() => void) | Promise<() => void> {
   const target = ctx.target;
   const limits = target?.service.policy.connectionLimits;
   if (!slots || !target || !limits) return unlimited;
@@ -30,7 +31,10 @@ export function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: R
   const limiter = slots.get(key);
   limiter.configure({ limit: limits.maxConnections, maxPending: limits.maxPendingRequests });
   return limiter.acquire(ctx.signal).catch((err: unknown) => {
-    if (isWeftError(err, ErrorCodes.OVERLOADED)) ctx.stats.errorCode = err.code;
+    if (isWeftError(err, ErrorCodes.OVERLOADED)) {
+      ctx.stats.errorCode = err.code;
+      events?.overloaded?.(ctx, err.message, 'max_connections');
+    }
     throw err;
   });
 }

@@ -12,6 +12,7 @@ import { forwardUpgrade } from './upgrade-forward.js';
 import type { Http1Pool } from './http1-pool.js';
 import type { Http2Pool } from './http2-pool.js';
 import type { TimeoutEvents } from '../layers/timeout.js';
+import type { BulkheadEvents } from '../layers/bulkhead.js';
 import { onResponseDone } from '../layers/response.js';
 import { acquireConnectionSlot, type ConnectionSlots } from './connection-limit.js';
 
@@ -20,8 +21,8 @@ export interface ForwarderOptions {
   http2: Http2Pool;
   /** Upstream protocol when there is no `ctx.target` (inbound, pass-through); defaults to the client's. */
   protocolFor?: (req: ProxyRequest, ctx: RequestContext) => Protocol | undefined;
-  /** Reports idle timeouts (kind `idle`), which the forwarder enforces on its sockets and streams. */
-  events?: TimeoutEvents;
+  /** Reports idle timeouts (kind `idle`), which the forwarder enforces on its sockets and streams, and maxConnections rejections. */
+  events?: TimeoutEvents & BulkheadEvents;
   /** Per-service maxConnections (`connectionSlots()`), shared across config updates. */
   connections?: ConnectionSlots;
 }
@@ -47,7 +48,7 @@ export function forwarder(options: ForwarderOptions): Handler {
     if (multiplexed) {
       // One session per endpoint: only a request that opens one takes a slot, held until it closes.
       if (!options.http2.has(to.address, to.port)) {
-        const slot = acquireConnectionSlot(options.connections, ctx);
+        const slot = acquireConnectionSlot(options.connections, ctx, options.events);
         const release = typeof slot === 'function' ? slot : await slot;
         if (options.http2.has(to.address, to.port)) release();
         else options.http2.session(to.address, to.port, to.connectMs).once('close', release);
@@ -56,7 +57,7 @@ export function forwarder(options: ForwarderOptions): Handler {
     }
     // HTTP/1.1 sends one request at a time per connection (no pipelining) and an upgrade owns its
     // connection, so a try holds a connection slot until its response body or tunnel is done.
-    const slot = acquireConnectionSlot(options.connections, ctx);
+    const slot = acquireConnectionSlot(options.connections, ctx, options.events);
     const release = typeof slot === 'function' ? slot : await slot;
     try {
       const res = req.upgrade ? await forwardUpgrade(to, req, ctx) : await forwardHttp1(options.http1, to, req, ctx);
