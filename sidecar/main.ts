@@ -12,7 +12,6 @@ import { defaultLimits, defaultPorts } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits } from '../common/config/types.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
-import { ControlPlaneSource, identityFrom } from './config-source/control-plane.js';
 import { FileConfigSource } from './config-source/file.js';
 import { Sidecar } from './sidecar.js';
 
@@ -44,7 +43,12 @@ async function fileSource(path: string, sidecar: Sidecar, log: Logger): Promise<
   return { listeners: first.listeners, limits: first.limits, kind: 'file', stop: () => source.stop() };
 }
 
-function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger): Source {
+/**
+ * The control-plane client and @grpc/grpc-js are loaded only in cluster mode: static mode does not
+ * need them, and they are about 12 MB of the idle RSS (docs/decisions/0260).
+ */
+async function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger): Promise<Source> {
+  const { ControlPlaneSource, identityFrom } = await import('./config-source/control-plane.js');
   const env = process.env;
   const source = new ControlPlaneSource({
     address,
@@ -86,7 +90,7 @@ async function main(): Promise<number> {
   const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true });
   let source: Source;
   try {
-    source = path ? await fileSource(path, sidecar, log) : controlPlaneSource(controlPlane!, sidecar, log);
+    source = path ? await fileSource(path, sidecar, log) : await controlPlaneSource(controlPlane!, sidecar, log);
   } catch (err) {
     console.error(`weft-sidecar: ${(err as Error).message}`);
     return 1;
