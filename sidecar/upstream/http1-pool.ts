@@ -2,7 +2,7 @@
  * HTTP/1.1 keep-alive connection pools, one undici Pool per endpoint, kept across config updates.
  * undici over node:http's Agent: about a third less CPU per request (docs/decisions/0600).
  */
-import { Pool } from 'undici';
+import { Pool } from './undici-pool.js';
 import { formatAuthority } from '../routing/authority.js';
 
 /** Idle keep-alive connections close after this long, under common server keep-alive timeouts (5 s in Node). */
