@@ -4,6 +4,8 @@ import { b3HeaderNames, b3MultiHeaders, formatB3Single, isFullTrace, parseB3Mult
 import { incomingRequestId, newRequestId, newSpanId, newTraceId, type SpanContext, type TraceContext, type TraceFormat } from './context.js';
 import { formatTraceparent, parseW3C } from './w3c.js';
 
+const traceHeaderNames = new Set(['traceparent', 'tracestate', 'x-request-id', ...b3HeaderNames]);
+
 export interface SamplingOptions {
   /** Share of new traces (no incoming decision) that are sampled, 0..1. */
   samplingRate: number;
@@ -34,8 +36,10 @@ export function continueTrace(headers: Headers, sampling: SamplingOptions, reque
 
 /** A copy of `headers` with every incoming trace header replaced by this hop's. */
 export function withTraceHeaders(headers: Headers, trace: TraceContext): Headers {
-  const out: Headers = { ...headers };
-  for (const name of ['traceparent', 'tracestate', ...b3HeaderNames]) delete out[name];
+  // One pass that skips the old trace headers: deleting them from a copy would turn it into a
+  // slow dictionary-mode object for every later layer (and undici) to read.
+  const out: Headers = {};
+  for (const name in headers) if (!traceHeaderNames.has(name)) out[name] = headers[name]!;
   out['x-request-id'] = trace.requestId;
   out.traceparent = formatTraceparent(trace.span);
   if (trace.span.tracestate) out.tracestate = trace.span.tracestate;

@@ -7,6 +7,7 @@ import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pi
 import { upstreamError } from './errors.js';
 import type { Http1Pool } from './http1-pool.js';
 import { guardBodyIdle } from './idle.js';
+import { onBodyDone } from '../layers/response.js';
 
 export interface UpstreamAddress {
   address: string;
@@ -47,9 +48,10 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
     res.body.once('error', (err) => {
       if (upstreamError(err, where).code === ErrorCodes.IDLE_TIMEOUT) to.onIdle?.();
     });
+    // undici fills res.trailers before the body ends; a body cut short has none. The shared end
+    // watcher (layers/response.ts) saves two listeners per request.
     const trailers = new Promise<Headers>((done) => {
-      res.body.once('end', () => done(endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
-      res.body.once('close', () => done({}));
+      onBodyDone(res.body, (err) => done(err ? {} : endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
     });
     return { status: res.statusCode, headers: endToEndResponseHeaders(res.headers as IncomingHttpHeaders), body: res.body, trailers };
   } catch (err) {
