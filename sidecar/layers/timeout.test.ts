@@ -5,6 +5,7 @@ import type { Handler, RequestContext } from '../pipeline/types.js';
 import { contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
 import { grpcTimeoutMs, perTryTimeoutLayer, requestTimeoutLayer } from './timeout.js';
+import { RequestAbort } from '../pipeline/request-abort.js';
 
 /** An upstream that answers after `ms` on the clock, or fails when its signal aborts first. */
 function slowUpstream(clock: FakeClock, ms: number, seen: RequestContext[] = []): Handler {
@@ -167,7 +168,7 @@ describe('requestTimeoutLayer on a frontend context', () => {
   it('aborts the request controller itself, with no derived context, and stops its timer on a response', async () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
-    const requestAbort = new AbortController();
+    const requestAbort = new RequestAbort();
     const handler = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 1000, seen));
     const ctx = { ...contextOn(clock, fakeTarget(), requestAbort.signal), requestAbort };
     const outcome = handler(requestOf(), ctx).catch((e: unknown) => e);
@@ -177,7 +178,7 @@ describe('requestTimeoutLayer on a frontend context', () => {
     expect(isWeftError(await outcome, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
     expect(isWeftError(requestAbort.signal.reason, ErrorCodes.REQUEST_TIMEOUT)).toBe(true);
 
-    const fast = new AbortController();
+    const fast = new RequestAbort();
     const quick = requestTimeoutLayer({ requestMs: () => 100 })(slowUpstream(clock, 10));
     const res = quick(requestOf(), { ...contextOn(clock, fakeTarget(), fast.signal), requestAbort: fast });
     await clock.advance(10);
@@ -189,7 +190,7 @@ describe('requestTimeoutLayer on a frontend context', () => {
   it('keeps a derived signal for the per-try timeout, so one slow try does not end the request', async () => {
     const clock = new FakeClock();
     const seen: RequestContext[] = [];
-    const requestAbort = new AbortController();
+    const requestAbort = new RequestAbort();
     const handler = perTryTimeoutLayer({ perTryMs: () => 50 })(slowUpstream(clock, 1000, seen));
     const outcome = handler(requestOf(), { ...contextOn(clock, fakeTarget(), requestAbort.signal), requestAbort }).catch((e: unknown) => e);
     await clock.advance(50);

@@ -82,20 +82,21 @@ function race(
   // no second AbortController and no listener per request (docs/decisions/0260). A per-try timeout
   // (or a context without one) gets a child signal that follows the parent while its timer runs;
   // linked by hand because AbortSignal.any costs tens of microseconds per request on Node 20.
-  let controller = own.deadline !== undefined ? ctx.requestAbort : undefined;
+  const root = own.deadline !== undefined ? ctx.requestAbort : undefined;
+  let abort: { abort(reason: unknown): void };
   let child = ctx;
   let follow: (() => void) | undefined;
-  if (controller) {
+  if (root) {
+    abort = root;
     Object.assign(ctx, own);
   } else {
     const linked = new AbortController();
-    controller = linked;
+    abort = linked;
     follow = (): void => linked.abort(ctx.signal.reason);
     if (ctx.signal.aborted) follow();
     else ctx.signal.addEventListener('abort', follow, { once: true });
     child = withSignal(ctx, linked.signal, own);
   }
-  const abort = controller;
   return new Promise<ProxyResponse>((resolve, reject) => {
     let expired = false;
     const timer = ctx.clock.setTimeout(() => {

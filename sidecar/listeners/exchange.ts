@@ -2,6 +2,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { ProtocolLimits } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
+import type { RequestAbort } from '../pipeline/request-abort.js';
 import type { Handler, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 
 /** What a listener needs from one config: the assembled pipeline and the protocol limits. */
@@ -26,17 +27,36 @@ export interface FrontendOptions {
  * The context of one request. `id` is the request id the tracing layer forwards and the error
  * responses carry: the caller's valid x-request-id, or a new one, made once per request.
  */
-export function newContext(options: FrontendOptions, abort: AbortController, id: string): RequestContext {
-  return {
-    id,
-    direction: options.direction,
-    clock: options.clock,
-    log: options.log,
-    signal: abort.signal,
-    requestAbort: abort,
-    attempt: 0,
-    stats: { retries: 0, startedAt: options.clock.now() },
-  };
+export function newContext(options: FrontendOptions, abort: RequestAbort, id: string): RequestContext {
+  return new FrontendContext(id, options, abort);
+}
+
+/** A class rather than a literal so that `signal` is a getter on the prototype, made on first use. */
+class FrontendContext implements RequestContext {
+  readonly direction: 'inbound' | 'outbound';
+  readonly clock: Clock;
+  readonly log: Logger;
+  target?: RequestContext['target'];
+  endpoint?: RequestContext['endpoint'];
+  attempt = 0;
+  deadline?: number;
+  stats: RequestContext['stats'];
+  trace?: RequestContext['trace'];
+
+  constructor(
+    readonly id: string,
+    options: FrontendOptions,
+    readonly requestAbort: RequestAbort,
+  ) {
+    this.direction = options.direction;
+    this.clock = options.clock;
+    this.log = options.log;
+    this.stats = { retries: 0, startedAt: options.clock.now() };
+  }
+
+  get signal(): AbortSignal {
+    return this.requestAbort.signal;
+  }
 }
 
 export function runPipeline(snapshot: PipelineSnapshot, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {

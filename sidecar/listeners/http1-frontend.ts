@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { ReplayableBody, emptyBody } from '../pipeline/body.js';
+import { RequestAbort } from '../pipeline/request-abort.js';
 import { isGrpc } from '../protocol/headers.js';
 import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
@@ -66,9 +67,9 @@ export class Http1Frontend {
     const done = this.options.tracker.begin();
     const socket = req.socket;
     this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
-    // One AbortController per request, for the client going away and the request deadline (the
-    // request timeout aborts this one rather than deriving another); one close listener for both.
-    const abort = new AbortController();
+    // One abort state per request, for the client going away and the request deadline (the request
+    // timeout aborts this one rather than deriving another); one close listener for both.
+    const abort = new RequestAbort();
     res.once('close', () => {
       done();
       if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
@@ -131,7 +132,7 @@ export class Http1Frontend {
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const done = this.options.tracker.begin();
     socket.once('close', done);
-    const abort = new AbortController();
+    const abort = new RequestAbort();
     socket.once('close', () => abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection')));
     socket.on('error', () => socket.destroy());
     const id = requestIdOf(req.headers['x-request-id']);

@@ -11,6 +11,7 @@ import { isGrpc } from '../protocol/headers.js';
 import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
+import { RequestAbort } from '../pipeline/request-abort.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
 import { ReplaySocket } from './replay-socket.js';
@@ -72,7 +73,7 @@ export class Http2Frontend {
       if (session) this.openStreams.set(session, (this.openStreams.get(session) ?? 1) - 1);
     });
     stream.on('error', () => undefined);
-    const abort = new AbortController();
+    const abort = new RequestAbort();
     stream.once('close', () => {
       if (stream.rstCode !== constants.NGHTTP2_NO_ERROR || !stream.writableFinished) {
         abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client reset the stream'));

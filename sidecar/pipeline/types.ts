@@ -9,6 +9,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Endpoint, Protocol, Route, Service } from '../../common/config/types.js';
 import type { TraceContext } from '../tracing/context.js';
+import type { RequestAbort } from './request-abort.js';
 
 /** Header names are lowercase; hop-by-hop headers and HTTP/2 pseudo-headers are never in here. */
 export type Headers = Record<string, string | string[]>;
@@ -70,10 +71,11 @@ export interface RequestContext {
   /** Aborts when the downstream client goes away or the request deadline passes. */
   readonly signal: AbortSignal;
   /**
-   * The controller behind `signal`, on the frontend's own context: the request timeout aborts it
-   * instead of deriving a second signal. Absent on derived contexts (a per-try timeout's child).
+   * What `signal` follows, on the frontend's own context: the request timeout aborts it instead of
+   * deriving a second signal, and the HTTP/1.1 forwarder gives it to undici, so a request that no
+   * layer asks `signal` of never makes one. Absent on derived contexts (a per-try timeout's child).
    */
-  readonly requestAbort?: AbortController;
+  readonly requestAbort?: RequestAbort;
   /** Set by routing. */
   target?: Target;
   /** Set by the balancer for the current try. */

@@ -39,7 +39,8 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
       path: req.path,
       headers: { ...withoutTe(req.headers), host: req.authority },
       body,
-      signal: ctx.signal,
+      // The request's own abort state when this is the frontend's context: no AbortSignal is made.
+      signal: ctx.requestAbort ?? ctx.signal,
       // Idle while waiting for headers (after the body went) and between body chunks; 0 turns them off.
       headersTimeout: to.idleMs,
       bodyTimeout: to.idleMs,
