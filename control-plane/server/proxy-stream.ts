@@ -1,6 +1,6 @@
 /** One sidecar's config stream: sends versioned snapshots with nonces, matches ACK/NACK, parks refused versions, bounds what is unacknowledged. */
 import * as grpc from '@grpc/grpc-js';
-import type { AckMessage, ConfigUpdateMessage, NackMessage } from '../../common/api/wire.js';
+import type { AckMessage, NackMessage } from '../../common/api/wire.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { ControlPlaneMetrics } from '../metrics/metrics.js';
@@ -8,7 +8,8 @@ import { proxyKey, type ProxyIdentity } from './identity.js';
 import type { Snapshot } from './snapshot.js';
 
 export interface StreamSink {
-  write(update: ConfigUpdateMessage): void;
+  /** An encoded ConfigUpdate (the server's serializer passes those through). */
+  write(update: Buffer): void;
   /** End the stream with a status; the sidecar reconnects and starts over. */
   reset(code: grpc.status, details: string): void;
 }
@@ -54,7 +55,7 @@ export class ProxyStream {
     this.lastSent = snapshot.version;
     this.opts.metrics.pushes.inc();
     this.opts.metrics.pushBytes.observe(snapshot.bytes);
-    this.sink.write({ version: snapshot.version, nonce, ...snapshot.payload, observedAtUnixMs: String(Math.round(observedAtWallMs)) });
+    this.sink.write(snapshot.encode(nonce, observedAtWallMs));
   }
 
   onAck(ack: AckMessage): void {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { configService } from '../../common/api/load.js';
 import { decodePayload } from '../../common/api/payload.js';
+import type { ConfigUpdateMessage } from '../../common/api/wire.js';
 import { parseProxyConfig, toDocument, type ProxyConfig } from '../../common/config/index.js';
 import { meshPod, meshSlice, meshState, proxyOf } from '../testing/mesh-objects.js';
 import { TranslationCache } from '../translator/cache.js';
@@ -7,6 +9,7 @@ import { translate } from '../translator/translate.js';
 import { SharedServicesCache } from './shared-services.js';
 import { buildSnapshot } from './snapshot.js';
 
+const sentUpdate = (b: Buffer): ConfigUpdateMessage => Object.values(configService().service)[0]!.responseDeserialize(b) as ConfigUpdateMessage;
 const documentOf = (s: ReturnType<typeof buildSnapshot>): unknown => JSON.parse(decodePayload(s.payload));
 
 describe('buildSnapshot with a shared service table', () => {
@@ -22,6 +25,10 @@ describe('buildSnapshot with a shared service table', () => {
         expect(documentOf(built)).toEqual(JSON.parse(JSON.stringify(toDocument({ ...config, version: built.version }))));
         expect(parseProxyConfig(documentOf(built))).toEqual({ ...config, version: built.version });
         expect(built.jsonBytes).toBe(Buffer.byteLength(decodePayload(built.payload)));
+        const sent = sentUpdate(built.encode('nonce-1', 1234));
+        expect(sent).toMatchObject({ version: built.version, nonce: 'nonce-1', observedAtUnixMs: '1234' });
+        expect(decodePayload(sent)).toBe(decodePayload(built.payload));
+        expect(sent.configJson.length + sent.configJsonGzip.length).toBe(built.bytes);
       }
       expect(shared.encodes).toBe(1);
     });

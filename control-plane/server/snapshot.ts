@@ -5,16 +5,19 @@ import type { ConfigUpdateMessage } from '../../common/api/wire.js';
 import { parseProxyConfig, toDocument, type ProxyConfig } from '../../common/config/index.js';
 import { SharedServicesCache } from './shared-services.js';
 import { storedGzipMember } from './stored-gzip.js';
+import { encodeUpdate } from './update-encoding.js';
 
 export interface Snapshot {
   /** Content hash: equal versions carry equal configs, on every replica and across restarts. */
   readonly version: string;
-  /** The document (`version` included) as it goes on the wire, gzipped when large. */
+  /** The document (`version` included) as it goes on the wire, gzipped when large; joined on first use (the server sends `encode`). */
   readonly payload: Pick<ConfigUpdateMessage, 'configJson' | 'configJsonGzip'>;
   /** Bytes on the wire. */
   readonly bytes: number;
   /** Bytes of the JSON document before compression. */
   readonly jsonBytes: number;
+  /** One send of it: the ConfigUpdate message as the bytes gRPC writes (update-encoding.ts). */
+  encode(nonce: string, observedAtUnixMs: number): Buffer;
 }
 
 /** The document's last byte, as its own gzip member. */
@@ -35,9 +38,20 @@ export function buildSnapshot(config: ProxyConfig, shared: SharedServicesCache =
   const version = createHash('sha256').update(JSON.stringify(local)).update('\n').update(services.hash).digest('hex').slice(0, 16);
   const head = `${JSON.stringify({ version, ...local }).slice(0, -1)},"services":`;
   const jsonBytes = Buffer.byteLength(head) + services.jsonBytes + 1;
-  const payload =
-    jsonBytes < gzipThresholdBytes
-      ? { configJson: `${head}${services.json}}`, configJsonGzip: Buffer.alloc(0) }
-      : { configJson: '', configJsonGzip: Buffer.concat([storedGzipMember(head), services.gzip(), closingBrace]) };
-  return Object.freeze({ version, payload, bytes: payload.configJson.length + payload.configJsonGzip.length, jsonBytes });
+  if (jsonBytes < gzipThresholdBytes) {
+    const configJson = `${head}${services.json}}`;
+    const payload = { configJson, configJsonGzip: Buffer.alloc(0) };
+    return Object.freeze({ version, payload, bytes: configJson.length, jsonBytes, encode: (nonce: string, observedAtUnixMs: number) => encodeUpdate({ version, nonce, configJson, observedAtUnixMs }) });
+  }
+  const gzipParts = [storedGzipMember(head), services.gzip(), closingBrace];
+  let joined: Buffer | undefined;
+  return Object.freeze({
+    version,
+    get payload() {
+      return { configJson: '', configJsonGzip: (joined ??= Buffer.concat(gzipParts)) };
+    },
+    bytes: gzipParts.reduce((a, p) => a + p.length, 0),
+    jsonBytes,
+    encode: (nonce: string, observedAtUnixMs: number) => encodeUpdate({ version, nonce, gzipParts, observedAtUnixMs }),
+  });
 }
