@@ -20,7 +20,10 @@ export class SimulatedProxy {
 
   constructor(address: string, index: number, private readonly keepUpdates = false) {
     const Client = configService();
-    this.client = new Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024 });
+    // grpc-js pools connections: the harness's proxies share one HTTP/2 connection, where a real
+    // sidecar has its own. A connection window as large as all their updates together keeps the
+    // sharing from throttling the server with flow control no real sidecar would apply.
+    this.client = new Client(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': 64 * 1024 * 1024, 'grpc-node.flow_control_window': 256 * 1024 * 1024 });
     this.stream = (this.client as unknown as { streamConfig(): Stream }).streamConfig();
     this.stream.on('data', (m: ConfigUpdateMessage) => {
       this.arrivals.push(performance.timeOrigin + performance.now());
