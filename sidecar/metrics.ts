@@ -6,6 +6,7 @@
  * never a path or a request id. docs/observability.md lists them for dashboards.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesLabelCache } from './layers/series-labels.js';
 
 /** Who called and who was called; the shared label set of the per-request metrics. */
 const peerLabels = [
@@ -48,9 +49,21 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
   if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry, prefix: 'weft_' });
   const registers = [registry];
   let connections: (() => ConnectionCounts) | undefined;
+  // The per-request counters are counted per series by the metrics layer and handed over here when
+  // Prometheus scrapes (sidecar/layers/series-labels.ts).
+  const series = new SeriesLabelCache();
   const metrics = {
     registry,
-    requests: new Counter({ name: 'weft_requests_total', help: 'Requests proxied, by peers, status and error code.', labelNames: requestLabels, registers }),
+    series,
+    requests: new Counter({
+      name: 'weft_requests_total',
+      help: 'Requests proxied, by peers, status and error code.',
+      labelNames: requestLabels,
+      registers,
+      collect() {
+        series.drain('requests', (set, n) => this.inc(set.request, n));
+      },
+    }),
     requestDuration: new Histogram({
       name: 'weft_request_duration_seconds',
       help: 'Time from receiving the request to the end of the response body.',
@@ -58,8 +71,24 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
       buckets: durationBuckets,
       registers,
     }),
-    requestBytes: new Counter({ name: 'weft_request_bytes_total', help: 'Request body bytes received from the caller.', labelNames: peerLabels, registers }),
-    responseBytes: new Counter({ name: 'weft_response_bytes_total', help: 'Response body bytes sent to the caller.', labelNames: peerLabels, registers }),
+    requestBytes: new Counter({
+      name: 'weft_request_bytes_total',
+      help: 'Request body bytes received from the caller.',
+      labelNames: peerLabels,
+      registers,
+      collect() {
+        series.drain('requestBytes', (set, n) => this.inc(set.peers, n));
+      },
+    }),
+    responseBytes: new Counter({
+      name: 'weft_response_bytes_total',
+      help: 'Response body bytes sent to the caller.',
+      labelNames: peerLabels,
+      registers,
+      collect() {
+        series.drain('responseBytes', (set, n) => this.inc(set.peers, n));
+      },
+    }),
     retries: new Counter({ name: 'weft_retries_total', help: 'Retries sent, by the condition that caused them (5xx, reset, connect-failure, ...).', labelNames: [...serviceLabels, 'route', 'reason'] as const, registers }),
     retryBudgetExhausted: new Counter({ name: 'weft_retry_budget_exhausted_total', help: 'Retries not sent because the retry budget was spent.', labelNames: serviceLabels, registers }),
     timeouts: new Counter({ name: 'weft_timeouts_total', help: 'Timeouts, by kind: connect, request, per_try, idle.', labelNames: [...serviceLabels, 'kind'] as const, registers }),

@@ -9,7 +9,6 @@ import type { SidecarMetrics, PeerLabel } from '../metrics.js';
 import type { Layer, RequestContext } from '../pipeline/types.js';
 import { meterRequest, meterResponse, requestBytes } from './meter.js';
 import { destinationOf, failureOf } from './outcome.js';
-import { SeriesLabelCache } from './series-labels.js';
 
 /** The source of inbound calls is unknown until mTLS identities say who called. */
 const UNKNOWN = 'unknown';
@@ -24,13 +23,13 @@ export interface RequestRecord {
 }
 
 export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer {
-  const labels = new SeriesLabelCache();
   const record = (peers: Record<PeerLabel, string>, r: RequestRecord): void => {
-    const set = labels.get({ peers, status: r.status, grpcStatus: r.grpcStatus ?? '', errorCode: r.errorCode ?? '' });
-    metrics.requests.inc(set.request);
+    const set = metrics.series.get({ peers, status: r.status, grpcStatus: r.grpcStatus ?? '', errorCode: r.errorCode ?? '' });
+    // Counted here, handed to prom-client at the next scrape (sidecar/metrics.ts).
+    set.counts.requests++;
+    set.counts.requestBytes += r.requestBytes;
+    set.counts.responseBytes += r.responseBytes;
     metrics.requestDuration.observe(set.duration, r.durationSeconds);
-    if (r.requestBytes) metrics.requestBytes.inc(set.peers, r.requestBytes);
-    if (r.responseBytes) metrics.responseBytes.inc(set.peers, r.responseBytes);
   };
   return (next) => async (req, ctx) => {
     const startedAt = ctx.clock.now();

@@ -21,4 +21,21 @@ describe('SeriesLabelCache', () => {
     cache.get({ peers: peers('c'), status: 200, grpcStatus: '', errorCode: '' });
     expect(cache.get({ peers: peers('a'), status: 200, grpcStatus: '', errorCode: '' })).not.toBe(a);
   });
+
+  it('hands each series its counts once, and keeps the counts of series dropped at the bound until then', () => {
+    const cache = new SeriesLabelCache(1);
+    const a = cache.get({ peers: peers('a'), status: 200, grpcStatus: '', errorCode: '' });
+    a.counts.requests += 3;
+    a.counts.responseBytes += 100;
+    // The bound drops `a` from the map, not its unscraped counts.
+    cache.get({ peers: peers('b'), status: 200, grpcStatus: '', errorCode: '' }).counts.requests += 1;
+    const seen: [string, number][] = [];
+    cache.drain('requests', (set, n) => seen.push([set.peers.destination_service, n]));
+    expect(seen).toEqual([['a', 3], ['b', 1]]);
+    cache.drain('requests', (set, n) => seen.push([set.peers.destination_service, n]));
+    expect(seen).toHaveLength(2);
+    const bytes: number[] = [];
+    cache.drain('responseBytes', (_set, n) => bytes.push(n));
+    expect(bytes).toEqual([100]);
+  });
 });
