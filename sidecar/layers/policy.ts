@@ -16,7 +16,7 @@ import { outlierLayer, type OutlierEvents } from './outlier.js';
 import { rateLimitLayer, tokenBuckets, type RateLimitEvents, type TokenBucket } from './rate-limit.js';
 import { retryBudgets, retryLayer, type RetryEvents } from './retry.js';
 import type { RetryBudget } from './retry-budget.js';
-import { connectionLimitsOf, faultOf, loadBalancerOf, outlierOf, rateLimitOf, retriesOf, timeoutsOf } from './selectors.js';
+import { connectionLimitsOf, faultOf, loadBalancerOf, outlierOf, perTryMsOf, rateLimitOf, requestMsOf, retriesOf } from './selectors.js';
 import { perTryTimeoutLayer, requestTimeoutLayer, type TimeoutEvents } from './timeout.js';
 
 /** Everything the policy layers remember between requests; create once per sidecar and keep across configs. */
@@ -58,7 +58,7 @@ export function policyLayers({ state, random, events }: PolicyLayerOptions): Lay
     // 1. Local rate limit: the cheapest refusal, before any work is spent (429).
     rateLimitLayer({ rateLimit: rateLimitOf, buckets: state.rateLimits, events }),
     // 2. Request timeout: one deadline over everything below, tries and backoffs included (504).
-    requestTimeoutLayer({ requestMs: (ctx) => timeoutsOf(ctx)?.requestMs, events }),
+    requestTimeoutLayer({ requestMs: requestMsOf, events }),
     // 3. Fault injection: an injected delay counts against the deadline; an injected abort is the
     //    answer, not retried.
     faultLayer({ fault: faultOf, random, events }),
@@ -67,7 +67,7 @@ export function policyLayers({ state, random, events }: PolicyLayerOptions): Lay
     // 5. Retries within the service's budget, backing off between tries.
     retryLayer({ retries: retriesOf, budgets: state.retryBudgets, random, events }),
     // 6. Per-try timeout: one slow try is cut and may be retried (504).
-    perTryTimeoutLayer({ perTryMs: (ctx) => timeoutsOf(ctx)?.perTryMs, events }),
+    perTryTimeoutLayer({ perTryMs: perTryMsOf, events }),
     // 7. Outlier detection: the outcome of each try counts against the endpoint it went to.
     outlierLayer({ outlier: outlierOf, sets: state.endpoints, events }),
     // 8. Balancer: the endpoint for this try among the ready, non-ejected ones.

@@ -10,18 +10,21 @@ import type {
   OutlierPolicy,
   RateLimitPolicy,
   RetryPolicy,
-  TimeoutPolicy,
 } from '../../common/config/types.js';
 import type { RequestContext } from '../pipeline/types.js';
 
 export type Selector<T> = (ctx: RequestContext) => T | undefined;
 
-export const timeoutsOf: Selector<Pick<TimeoutPolicy, 'requestMs' | 'perTryMs'>> = (ctx) => {
+/** The request timeout (the route's, else the service's); read on every request, so no object is built. */
+export const requestMsOf: Selector<number> = (ctx) => {
   const t = ctx.target;
-  if (!t) return undefined;
-  const base = t.service.policy.timeouts;
-  const route = t.route?.timeouts;
-  return { requestMs: route?.requestMs ?? base.requestMs, perTryMs: route?.perTryMs ?? base.perTryMs };
+  return t && (t.route?.timeouts?.requestMs ?? t.service.policy.timeouts.requestMs);
+};
+
+/** The per-try timeout alone, as requestMsOf. */
+export const perTryMsOf: Selector<number> = (ctx) => {
+  const t = ctx.target;
+  return t && (t.route?.timeouts?.perTryMs ?? t.service.policy.timeouts.perTryMs);
 };
 
 export const retriesOf: Selector<RetryPolicy> = (ctx) => ctx.target?.route?.retries ?? ctx.target?.service.policy.retries;

@@ -29,7 +29,7 @@ export interface PerTryTimeoutOptions {
 }
 
 /**
- * `requestTimeoutLayer({ requestMs: (ctx) => timeoutsOf(ctx)?.requestMs })`: sets ctx.deadline for
+ * `requestTimeoutLayer({ requestMs: requestMsOf })`: sets ctx.deadline for
  * the layers inside. A gRPC client's own deadline (`grpc-timeout`) applies when it is shorter.
  */
 export function requestTimeoutLayer(options: RequestTimeoutOptions): Layer {
@@ -44,7 +44,7 @@ export function requestTimeoutLayer(options: RequestTimeoutOptions): Layer {
   };
 }
 
-/** `perTryTimeoutLayer({ perTryMs: (ctx) => timeoutsOf(ctx)?.perTryMs })`: place inside the retry layer. */
+/** `perTryTimeoutLayer({ perTryMs: perTryMsOf })`: place inside the retry layer. */
 export function perTryTimeoutLayer(options: PerTryTimeoutOptions): Layer {
   return (next) => (req, ctx) => {
     const ms = options.perTryMs(ctx);

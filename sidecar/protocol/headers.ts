@@ -56,8 +56,14 @@ export const endToEndResponseHeaders = endToEndHeaders;
 
 const colon = 58;
 
-function connectionTokens(value: string | string[] | undefined): string[] | undefined {
+// The Connection values nearly every message carries, answered without splitting.
+const keepAlive = ['keep-alive'];
+const close = ['close'];
+
+function connectionTokens(value: string | string[] | undefined): readonly string[] | undefined {
   if (value === undefined) return undefined;
+  if (value === 'keep-alive') return keepAlive;
+  if (value === 'close') return close;
   const text = Array.isArray(value) ? value.join(',') : value;
   return text.split(',').map((t) => t.trim().toLowerCase()).filter(Boolean);
 }

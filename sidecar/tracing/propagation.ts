@@ -4,6 +4,9 @@ import { b3HeaderNames, b3MultiHeaders, formatB3Single, isFullTrace, parseB3Mult
 import { incomingRequestId, newRequestId, newSpanId, newTraceId, type SpanContext, type TraceContext, type TraceFormat } from './context.js';
 import { formatTraceparent, parseW3C } from './w3c.js';
 
+/** Most requests arrive with W3C headers or none: one shared set for them, never modified. */
+const w3cOnly: ReadonlySet<TraceFormat> = new Set<TraceFormat>(['w3c']);
+
 const traceHeaderNames = new Set(['traceparent', 'tracestate', 'x-request-id', ...b3HeaderNames]);
 
 export interface SamplingOptions {
@@ -19,11 +22,10 @@ export interface SamplingOptions {
  * use when the caller sent no valid x-request-id (the context's, so a request has one id).
  */
 export function continueTrace(headers: Headers, sampling: SamplingOptions, requestId?: string): TraceContext {
-  const formats = new Set<TraceFormat>(['w3c']);
   const b3Single = parseB3Single(headers);
   const b3Multi = parseB3Multi(headers);
-  if (b3Single) formats.add('b3-single');
-  if (b3Multi) formats.add('b3-multi');
+  const formats: ReadonlySet<TraceFormat> =
+    b3Single || b3Multi ? new Set<TraceFormat>(['w3c', ...(b3Single ? (['b3-single'] as const) : []), ...(b3Multi ? (['b3-multi'] as const) : [])]) : w3cOnly;
   const incoming = parseW3C(headers) ?? (isFullTrace(b3Single) ? b3Single : undefined) ?? (isFullTrace(b3Multi) ? b3Multi : undefined);
   const decision = incoming ?? b3Single ?? b3Multi;
   const debug = decision?.debug ?? false;
