@@ -1,22 +1,22 @@
 import { describe, expect, it } from 'vitest';
-import { decodePayload } from '../../common/api/payload.js';
 import { buildSnapshot } from '../../control-plane/server/snapshot.js';
 import { ClusterState } from '../../control-plane/state/cluster-state.js';
 import { translate } from '../../control-plane/translator/translate.js';
 import { benchService, benchSlice, changedSlice } from './cluster-objects.js';
-import { endpointReady } from './endpoint-in-config.js';
+import { documentBytes, endpointReady } from './endpoint-in-config.js';
 
 describe('endpointReady', () => {
-  it('reads an endpoint’s readiness from the document the control plane pushes, before and after a change', () => {
+  it('reads an endpoint’s readiness from the document the control plane pushes (gzipped or plain), before and after a change', () => {
     const state = new ClusterState();
     state.onReplace('Service', Array.from({ length: 40 }, (_, i) => benchService('bench', i)));
     state.onReplace('EndpointSlice', Array.from({ length: 40 }, (_, i) => benchSlice('bench', i, 5)));
     const proxy = { pod: 'p', namespace: 'bench', serviceAccount: 'sa', workload: 'w', labels: {} };
-    const doc = () => decodePayload(buildSnapshot(translate(state.current().snapshot, proxy)).payload);
+    const doc = () => documentBytes(buildSnapshot(translate(state.current().snapshot, proxy)).payload);
     const change = changedSlice('bench', 5, 1);
     expect(endpointReady(doc(), change.address)).toBe(true);
     state.onEvent('EndpointSlice', 'MODIFIED', change.slice);
     expect(endpointReady(doc(), change.address)).toBe(false);
     expect(endpointReady(doc(), '192.0.2.1')).toBeUndefined();
+    expect(endpointReady(documentBytes({ configJson: '{"a":[{"address":"10.0.0.1","ready":true}]}', configJsonGzip: Buffer.alloc(0) }), '10.0.0.1')).toBe(true);
   });
 });
