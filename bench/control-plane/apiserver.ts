@@ -13,7 +13,7 @@ import { start, stop, waitForLine } from '../lib/processes.js';
 import type { ControlPlaneRun } from '../lib/results.js';
 import { forEachBounded } from './bounded.js';
 import { benchService, benchSlice, changedSlice, endpointAddress } from './cluster-objects.js';
-import { documentBytes, endpointReady } from './endpoint-in-config.js';
+import { endpointReadyInUpdate } from './endpoint-in-config.js';
 import type { FanoutSize } from './fanout.js';
 import { controlPlaneRun, measureChanges, until } from './measure-changes.js';
 import { SimulatedProxy } from './simulated-proxy.js';
@@ -63,7 +63,7 @@ export async function deleteBenchNamespace(b: ApiServerBench, ns: string, waitMs
 /** Arrival time of the first update a proxy received that carries `address` with readiness `ready`; each update is decoded once. */
 function firstCarrying(p: SimulatedProxy, address: string, ready: boolean, looked: WeakMap<ConfigUpdateMessage, boolean | undefined>): number | undefined {
   const i = p.updates.findIndex((u) => {
-    if (!looked.has(u)) looked.set(u, endpointReady(documentBytes(u), address));
+    if (!looked.has(u)) looked.set(u, endpointReadyInUpdate(u, address));
     return looked.get(u) === ready;
   });
   return i < 0 ? undefined : p.arrivals[i];
@@ -81,7 +81,7 @@ export async function measureApiServer(b: ApiServerBench, ns: string, size: Fano
     for (let i = 0; i < size.proxies; i++) proxies.push(new SimulatedProxy(`127.0.0.1:${port}`, i, true));
     // The first config must already hold the benchmark's objects: the watch has listed them.
     const initial = endpointAddress(0, 0);
-    const ready = () => proxies.every((p) => p.updates.some((u) => endpointReady(documentBytes(u), initial) !== undefined));
+    const ready = () => proxies.every((p) => p.updates.some((u) => endpointReadyInUpdate(u, initial) !== undefined));
     if (!(await until(() => proxies.every((p) => p.arrivals.length > 0), waitMs)) || !ready()) throw new Error(`${name}: not every proxy got a first config with the benchmark's services within ${waitMs} ms`);
     b.log(`    ${name}: control plane pid ${cp.pid}, ${size.proxies} proxies have their first config`);
     let looked = new WeakMap<ConfigUpdateMessage, boolean | undefined>();
