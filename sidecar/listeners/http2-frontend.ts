@@ -14,7 +14,6 @@ import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { RequestAbort } from '../pipeline/request-abort.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
-import { ReplaySocket } from './replay-socket.js';
 import type { Tracker } from './tracker.js';
 
 export interface Http2FrontendOptions extends FrontendOptions {
@@ -37,8 +36,6 @@ export class Http2Frontend {
       this.sessions.add(session);
       const socket = this.accepting;
       if (socket?.remoteAddress) this.remoteAddresses.set(session, socket.remoteAddress);
-      // The session sits on a ReplaySocket: the real socket is closed with it (after GOAWAY, too).
-      session.once('close', () => socket?.destroy());
       // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
       // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
       session.setTimeout(options.idleMs, () => {
@@ -54,8 +51,10 @@ export class Http2Frontend {
 
   accept(socket: Socket): void {
     // 'session' fires synchronously inside emit('connection'): that is where the address is recorded.
+    // The session takes the socket's native handle, and feeds itself the bytes sniffing put back
+    // (Node reads a socket's buffered data into a new session), so no JS stream sits in between.
     this.accepting = socket;
-    this.server.emit('connection', new ReplaySocket(socket));
+    this.server.emit('connection', socket);
     this.accepting = undefined;
   }
 
