@@ -3,14 +3,12 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { e2eKubectl } from '../cluster/cluster.js';
 import { poll } from '../cluster/kube.js';
+import { ECHO_PORT, echoDeployment } from '../cluster/echo-app.js';
 import { clusterSettings } from '../cluster/settings.js';
 
 export const kubectl = e2eKubectl();
 const repo = (path: string): string => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const json = (o: unknown): string => JSON.stringify(o);
-
-/** The port every echo Service listens on (and the echo app's container port). */
-export const ECHO_PORT = 8080;
 
 /** What a sidecar's app puts in Host to reach a Service. */
 export const hostOf = (service: string, namespace: string): string => `${service}.${namespace}.svc.${clusterSettings().clusterDomain}:${ECHO_PORT}`;
@@ -32,31 +30,7 @@ export async function deleteNamespace(namespace: string): Promise<void> {
 
 /** A Deployment of the echo app (answers with its pod name) and a Service of the same name in front of it. */
 export async function echoService(namespace: string, name: string, replicas: number): Promise<void> {
-  const deployment = {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 2,
-          containers: [
-            {
-              name: 'echo',
-              image: clusterSettings().echoImage,
-              imagePullPolicy: 'Never',
-              ports: [{ containerPort: ECHO_PORT }],
-              env: [{ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }],
-              readinessProbe: { httpGet: { path: '/', port: ECHO_PORT }, periodSeconds: 1 },
-            },
-          ],
-        },
-      },
-    },
-  };
+  const deployment = echoDeployment(name, replicas, namespace);
   const service = { apiVersion: 'v1', kind: 'Service', metadata: { name, namespace }, spec: { selector: { app: name }, ports: [{ name: 'http', port: ECHO_PORT, targetPort: ECHO_PORT }] } };
   await kubectl.apply(json(deployment));
   await kubectl.apply(json(service));

@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { e2eKubectl } from '../cluster/cluster.js';
 import { CommandError } from '../cluster/exec.js';
 import { poll } from '../cluster/kube.js';
+import { echoDeployment } from '../cluster/echo-app.js';
 import { clusterSettings } from '../cluster/settings.js';
 import { makeServingCert } from './tls.js';
 
@@ -53,37 +54,6 @@ async function readyEndpoints(service: string): Promise<string[]> {
     .filter((e) => e.conditions?.ready === true)
     .flatMap((e) => e.addresses)
     .sort();
-}
-
-function echoDeployment(name: string, replicas: number): object {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 2,
-          containers: [
-            {
-              name: 'echo',
-              image,
-              imagePullPolicy: 'Never',
-              ports: [{ containerPort: 8080 }],
-              env: [
-                { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
-                { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-              ],
-              readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 },
-            },
-          ],
-        },
-      },
-    },
-  };
 }
 
 function service(name: string, port: number, targetPort: number): object {
