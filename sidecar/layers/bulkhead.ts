@@ -19,6 +19,13 @@ export interface BulkheadEvents {
   overloaded?(ctx: RequestContext, reason: string, limit: OverloadLimit): void;
 }
 
+/** When `err` is a limit's fail-fast OVERLOADED: the request's error code and the event, for either limit. */
+export function reportOverload(err: unknown, ctx: RequestContext, limit: OverloadLimit, events: BulkheadEvents | undefined): void {
+  if (!isWeftError(err, ErrorCodes.OVERLOADED)) return;
+  ctx.stats.errorCode = err.code;
+  events?.overloaded?.(ctx, err.message, limit);
+}
+
 export interface BulkheadOptions {
   /** e.g. `connectionLimitsOf` from selectors.ts. */
   limits: Selector<ConnectionLimits>;
@@ -47,10 +54,7 @@ export function bulkheadLayer(options: BulkheadOptions): Layer {
     try {
       release = await limiter.acquire(ctx.signal);
     } catch (err) {
-      if (isWeftError(err, ErrorCodes.OVERLOADED)) {
-        ctx.stats.errorCode = err.code;
-        options.events?.overloaded?.(ctx, err.message, 'max_requests');
-      }
+      reportOverload(err, ctx, 'max_requests', options.events);
       throw err;
     }
     try {

@@ -3,9 +3,8 @@
  * for as long as it holds an upstream connection (docs/decisions/0250). Beyond the limit it waits
  * in the service's line, bounded by maxPendingRequests, or fails fast with OVERLOADED (503).
  */
-import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { RequestContext } from '../pipeline/types.js';
-import type { BulkheadEvents } from '../layers/bulkhead.js';
+import { reportOverload, type BulkheadEvents } from '../layers/bulkhead.js';
 import { KeyedState, serviceKey } from '../layers/keyed-state.js';
 import { ConcurrencyLimiter } from '../layers/limiter.js';
 
@@ -31,10 +30,7 @@ export function acquireConnectionSlot(slots: ConnectionSlots | undefined, ctx: R
   const limiter = slots.get(key);
   limiter.configure({ limit: limits.maxConnections, maxPending: limits.maxPendingRequests });
   return limiter.acquire(ctx.signal).catch((err: unknown) => {
-    if (isWeftError(err, ErrorCodes.OVERLOADED)) {
-      ctx.stats.errorCode = err.code;
-      events?.overloaded?.(ctx, err.message, 'max_connections');
-    }
+    reportOverload(err, ctx, 'max_connections', events);
     throw err;
   });
 }
