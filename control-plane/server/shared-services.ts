@@ -39,7 +39,7 @@ export class SharedServicesCache {
     if (this.entries[0]?.services === config.services) return this.entries[0].encoded;
     const byIdentity = this.entries.find((e) => e.services === config.services);
     if (byIdentity) return this.touch(byIdentity);
-    const json = JSON.stringify(toDocument({ ...config, services: config.services }).services);
+    const json = JSON.stringify(toDocument(config).services);
     const hash = createHash('sha256').update(json).digest('hex');
     const byContent = this.entries.find((e) => e.encoded.hash === hash);
     const encoded = byContent?.encoded ?? this.encode(json, hash);
