@@ -191,6 +191,8 @@ async function main(): Promise<void> {
     results.controlPlane = { runs: cpRuns };
   }
   await stopAll();
+  // The end figure covers every part that ran, the profiles and the control-plane fan-out too.
+  results.loadAverage = { start: loadAtStart, end: loadavg() };
 
   const outDir = join('bench', 'results');
   mkdirSync(outDir, { recursive: true });
