@@ -122,12 +122,13 @@ async function main(): Promise<void> {
   };
 
   log('warm-up');
-  for (const { scenario, running } of live) await run(scenario.name, 'latency', 0, 500, settings.connections, 2, running.http, running.proxies);
+  for (const { scenario, running } of live) if (running.http) await run(scenario.name, 'latency', 0, 500, settings.connections, 2, running.http, running.proxies);
   for (let round = 1; round <= settings.rounds; round++) {
     const of = settings.rounds > 1 ? ` (round ${round} of ${settings.rounds})` : '';
     for (const qps of settings.rates) {
       log(`latency at ${qps} rps, ${settings.connections} connections, ${settings.latencySec}s each${of}`);
       for (const { scenario, running } of live) {
+        if (!running.http) continue;
         keep(await run(scenario.name, 'latency', round, qps, settings.connections, settings.latencySec, running.http, running.proxies));
       }
     }

@@ -1,8 +1,9 @@
 /**
- * Run one forwarding core: `node dist/bench/cores/main.js --core undici --upstream host:port [--port N]`.
- * Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
+ * Run one forwarding core: `node dist/bench/cores/main.js --core undici --upstream host:port [--port N]`
+ * (`--core http2`: the HTTP/2 core, h2c in and out). Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
  */
 import { parseArgs } from 'node:util';
+import { serveHttp2Core } from './http2.js';
 import { CORES } from './index.js';
 import { serveCore } from './serve.js';
 
@@ -11,11 +12,12 @@ const { values } = parseArgs({
 });
 const load = CORES[values.core ?? ''];
 const match = /^([^:]+):(\d+)$/.exec(values.upstream ?? '');
-if (!load || !match) {
-  console.error(`usage: --core ${Object.keys(CORES).join('|')} --upstream host:port [--port N]`);
+if ((!load && values.core !== 'http2') || !match) {
+  console.error(`usage: --core ${[...Object.keys(CORES), 'http2'].join('|')} --upstream host:port [--port N]`);
   process.exit(2);
 }
-const served = await serveCore(await load(), { host: match[1] ?? '', port: Number(match[2]) }, Number(values.port));
+const upstream = { host: match[1] ?? '', port: Number(match[2]) };
+const served = load ? await serveCore(await load(), upstream, Number(values.port)) : await serveHttp2Core(upstream, Number(values.port));
 console.log(JSON.stringify({ port: served.port }));
 const stop = (): void => void served.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);

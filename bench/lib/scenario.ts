@@ -9,7 +9,8 @@ export interface HttpTarget {
 }
 
 export interface RunningScenario {
-  http: HttpTarget;
+  /** Where HTTP/1.1 load goes; absent for a scenario that carries gRPC only (the HTTP/2 cores). */
+  http?: HttpTarget;
   /** host:port for fortio's gRPC ping through the scenario, when it carries gRPC; a Host header becomes the :authority. */
   grpc?: { address: string; headers?: Record<string, string> };
   /** Proxy processes whose CPU and memory are measured. */

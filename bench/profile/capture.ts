@@ -26,6 +26,7 @@ export async function profileWhereMissed(results: BenchResults, ctx: BenchContex
     mkdirSync(profDir, { recursive: true });
     const running = await scenario.start({ ...ctx, dir: profDir, cpuProfile: true });
     const target = throughputBound && running.throughput ? running.throughput.http : running.http;
+    if (!target) continue;
     await measure({
       scenario: name,
       kind: throughputBound ? 'throughput' : 'latency',
