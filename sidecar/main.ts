@@ -13,6 +13,7 @@ import type { Listeners, ProtocolLimits } from '../common/config/types.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import { FileConfigSource } from './config-source/file.js';
+import { keepRequestObjectsYoung } from './pipeline/young-generation.js';
 import { Sidecar } from './sidecar.js';
 
 const usage = `usage: weft-sidecar --config <file.yaml>
@@ -80,6 +81,8 @@ async function main(): Promise<number> {
     console.log(usage);
     return 0;
   }
+  // Before any load: V8's pretenuring otherwise promotes most of every request (decision 0261).
+  keepRequestObjectsYoung();
   const path = values.config ?? process.env.WEFT_CONFIG;
   const controlPlane = values['control-plane'] ?? process.env.WEFT_CONTROL_PLANE;
   if (!path === !controlPlane) {
