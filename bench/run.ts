@@ -3,7 +3,7 @@
  * machine load. Prints progress, writes bench/results/<date>-<name>.json and regenerates
  * bench/BENCHMARKS.md. Every process it starts is stopped by PID at the end, also on Ctrl-C.
  *
- *   node dist/bench/run.js [--profile quick|full|cores] [--only a,b] [--name label] [--no-report]
+ *   node dist/bench/run.js --help
  */
 import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -26,22 +26,46 @@ import { profileWhereMissed } from './profile/capture.js';
 import { ALL_SCENARIOS } from './scenarios/index.js';
 import { startUpstream } from './scenarios/upstream.js';
 
-const { values } = parseArgs({
-  options: {
-    profile: { type: 'string', default: 'quick' },
-    only: { type: 'string' },
-    name: { type: 'string', default: 'data-plane' },
-    'no-report': { type: 'boolean', default: false },
-    'no-profile': { type: 'boolean', default: false },
-    'no-control-plane': { type: 'boolean', default: false },
-  },
-});
+const USAGE = `usage: node dist/bench/run.js [--profile ${Object.keys(PLANS).join('|')}] [--only scenario,...] [--name label]
+                            [--no-report] [--no-profile] [--no-control-plane]
+scenarios: ${ALL_SCENARIOS.map((s) => s.name).join(', ')}, control-plane`;
+
+function usageError(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseCommandLine() {
+  try {
+    return parseArgs({
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        profile: { type: 'string', default: 'quick' },
+        only: { type: 'string' },
+        name: { type: 'string', default: 'data-plane' },
+        'no-report': { type: 'boolean', default: false },
+        'no-profile': { type: 'boolean', default: false },
+        'no-control-plane': { type: 'boolean', default: false },
+      },
+    }).values;
+  } catch (err) {
+    return usageError((err as Error).message);
+  }
+}
+
+const values = parseCommandLine();
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
 const profile = values.profile as ProfileName;
 const settings = PLANS[profile];
-if (!settings) throw new Error(`unknown profile ${values.profile}; use quick, full or cores`);
+if (!settings) usageError(`unknown profile ${values.profile}`);
+const only = values.only?.split(',');
+const unknown = only?.filter((name) => name !== 'control-plane' && !ALL_SCENARIOS.some((s) => s.name === name)) ?? [];
+if (unknown.length) usageError(`unknown scenario ${unknown.join(', ')}`);
 if (!existsSync(FORTIO_BIN)) throw new Error(`fortio is not at ${FORTIO_BIN}; run \`make bench\`, which builds it`);
 
-const only = values.only?.split(',');
 const wanted = ALL_SCENARIOS.filter((s) => !only || only.includes(s.name));
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 

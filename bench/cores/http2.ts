@@ -3,10 +3,8 @@
  * client session to the upstream, bodies piped, trailers passed. Node's own HTTP/2 floor, which the
  * sidecar's gRPC hop is measured against; it has no routing, policy or pool beyond one session.
  */
-import { once } from 'node:events';
 import { connect, constants, createServer, type ClientHttp2Session, type Http2Session, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
-import type { AddressInfo } from 'node:net';
-import type { Upstream } from './core.js';
+import { listenOnLoopback, type Served, type Upstream } from './core.js';
 
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'host', 'http2-settings']);
 
@@ -21,10 +19,7 @@ function endToEnd(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   return out;
 }
 
-export interface ServedHttp2Core {
-  port: number;
-  close(): Promise<void>;
-}
+export type ServedHttp2Core = Served;
 
 export async function serveHttp2Core(upstream: Upstream, port = 0): Promise<ServedHttp2Core> {
   let session: ClientHttp2Session | undefined;
@@ -78,16 +73,8 @@ export async function serveHttp2Core(upstream: Upstream, port = 0): Promise<Serv
     });
     if (!ended) stream.pipe(upstreamStream);
   });
-  server.listen(port, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    port: (server.address() as AddressInfo).port,
-    async close() {
-      const closed = once(server, 'close');
-      server.close();
-      for (const s of sessions) s.destroy();
-      session?.destroy();
-      await closed;
-    },
-  };
+  return listenOnLoopback(server, port, () => {
+    for (const s of sessions) s.destroy();
+    session?.destroy();
+  });
 }

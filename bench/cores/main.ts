@@ -1,23 +1,31 @@
 /**
  * Run one forwarding core: `node dist/bench/cores/main.js --core undici --upstream host:port [--port N]`
- * (`--core http2`: the HTTP/2 core, h2c in and out). Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
+ * (`--core http2`: the HTTP/2 core, h2c in and out; `--core tcp`: the byte relay). Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
  */
 import { parseArgs } from 'node:util';
+import type { Served, Upstream } from './core.js';
 import { serveHttp2Core } from './http2.js';
 import { CORES } from './index.js';
 import { serveCore } from './serve.js';
+import { serveTcpCore } from './tcp.js';
+
+type Serve = (upstream: Upstream, port: number) => Promise<Served>;
+const SERVERS: Record<string, Serve> = {
+  ...Object.fromEntries(Object.entries(CORES).map(([name, load]): [string, Serve] => [name, async (u, port) => serveCore(await load(), u, port)])),
+  http2: serveHttp2Core,
+  tcp: serveTcpCore,
+};
 
 const { values } = parseArgs({
   options: { core: { type: 'string' }, upstream: { type: 'string' }, port: { type: 'string', default: '0' } },
 });
-const load = CORES[values.core ?? ''];
+const serve = SERVERS[values.core ?? ''];
 const match = /^([^:]+):(\d+)$/.exec(values.upstream ?? '');
-if ((!load && values.core !== 'http2') || !match) {
-  console.error(`usage: --core ${[...Object.keys(CORES), 'http2'].join('|')} --upstream host:port [--port N]`);
+if (!serve || !match) {
+  console.error(`usage: --core ${Object.keys(SERVERS).join('|')} --upstream host:port [--port N]`);
   process.exit(2);
 }
-const upstream = { host: match[1] ?? '', port: Number(match[2]) };
-const served = load ? await serveCore(await load(), upstream, Number(values.port)) : await serveHttp2Core(upstream, Number(values.port));
+const served = await serve({ host: match[1] ?? '', port: Number(match[2]) }, Number(values.port));
 console.log(JSON.stringify({ port: served.port }));
 const stop = (): void => void served.close().then(() => process.exit(0));
 process.once('SIGTERM', stop);
