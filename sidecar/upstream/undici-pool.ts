@@ -3,15 +3,16 @@
  * WebSocket, the caches, the mocks and the interceptors, none of which the sidecar uses: about
  * 9 MB of a static sidecar's idle RSS (docs/decisions/0260). undici's own index adds the request
  * API (request, stream, pipeline, upgrade, connect) to the Dispatcher prototype; so does this
- * module, which is all the index does for a Pool. The version is pinned in package-lock.json, and
- * sidecar/upstream/http1.test.ts forwards through this Pool.
+ * module, which is all the index does for a Pool. Plain imports (not a createRequire) so the
+ * sidecar's bundle (docs/decisions/0280) carries these files and nothing else of undici. The
+ * version is pinned in package-lock.json, and sidecar/upstream/http1.test.ts forwards through this Pool.
  */
-import { createRequire } from 'node:module';
 import type { Pool as UndiciPool } from 'undici';
+import requestApi from 'undici/lib/api/index.js';
+import Dispatcher from 'undici/lib/dispatcher/dispatcher.js';
+import UndiciPoolClass from 'undici/lib/dispatcher/pool.js';
 
-const require = createRequire(import.meta.url);
-const dispatcher = require('undici/lib/dispatcher/dispatcher.js') as { prototype: object };
-if (!('request' in dispatcher.prototype)) Object.assign(dispatcher.prototype, require('undici/lib/api/index.js') as object);
+if (!('request' in Dispatcher.prototype)) Object.assign(Dispatcher.prototype, requestApi);
 
-export const Pool = require('undici/lib/dispatcher/pool.js') as typeof UndiciPool;
+export const Pool = UndiciPoolClass;
 export type Pool = UndiciPool;
