@@ -12,7 +12,6 @@ import { defaultLimits, defaultPorts } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits } from '../common/config/types.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
-import { FileConfigSource } from './config-source/file.js';
 import { keepRequestObjectsYoung } from './pipeline/young-generation.js';
 import { Sidecar } from './sidecar.js';
 
@@ -35,7 +34,9 @@ interface Source {
   stop(): Promise<void> | void;
 }
 
+/** The file source and its YAML parser are loaded only in static mode; cluster mode does not read YAML. */
 async function fileSource(path: string, sidecar: Sidecar, log: Logger): Promise<Source> {
+  const { FileConfigSource } = await import('./config-source/file.js');
   const source = new FileConfigSource({ path, clock: systemClock, log: log.child({ component: 'config-file' }) });
   const first = await source.start();
   sidecar.applyConfig(first, 'file');

@@ -1,9 +1,11 @@
 /**
- * What a static-mode sidecar loads: not the control-plane client (@grpc/grpc-js) and not undici's
- * full index, only its Pool (docs/decisions/0260). Checked in fresh processes, where nothing else
- * has loaded undici, so the Pool's request API must come from sidecar/upstream/undici-pool.ts.
+ * What a sidecar loads before it knows its mode (docs/decisions/0260, 0280): one bundled file, no
+ * package from node_modules; the control-plane client with gRPC and protobufjs, and the file source
+ * with yaml, only in chunks that main.ts imports lazily; of undici, the Pool and not its index.
+ * Checked on the built artefact (its esbuild metafile) and in fresh processes.
  */
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { builtEntry } from '../common/testing/built-entry.js';
@@ -12,14 +14,33 @@ const main = builtEntry('sidecar/main.js');
 const pool = new URL('../dist/sidecar/upstream/http1-pool.js', import.meta.url);
 const run = promisify(execFile);
 
-/** Preloaded into the entry point: on exit, report which CommonJS packages were loaded. */
+interface Metafile {
+  outputs: Record<string, { entryPoint?: string; inputs: Record<string, unknown>; imports: { path: string; kind: string; external?: boolean }[] }>;
+}
+
+/** The sources in each output file the entry point loads before it runs: itself and its static imports, transitively. */
+function loadedUpFront(meta: Metafile): { eager: string[]; lazy: string[] } {
+  const entry = Object.keys(meta.outputs).find((o) => meta.outputs[o]!.entryPoint === 'sidecar/main.ts')!;
+  const eager = new Set<string>();
+  const visit = (out: string): void => {
+    if (eager.has(out)) return;
+    eager.add(out);
+    for (const i of meta.outputs[out]!.imports) if (!i.external && i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry);
+  const inputsOf = (outs: string[]): string[] => outs.flatMap((o) => Object.keys(meta.outputs[o]!.inputs));
+  const rest = Object.keys(meta.outputs).filter((o) => !eager.has(o) && o.endsWith('.js'));
+  return { eager: inputsOf([...eager]), lazy: inputsOf(rest) };
+}
+
+const grpcOrYaml = /node_modules\/(@grpc\/|protobufjs\/|yaml\/)/;
+
+/** Preloaded into the entry point: on exit, report which CommonJS files were loaded from node_modules. */
 const reportLoaded = [
   "import { createRequire } from 'node:module';",
   "process.on('exit', () => {",
   "  const loaded = Object.keys(createRequire(process.cwd() + '/').cache).map((k) => k.replaceAll('\\\\', '/'));",
-  "  const grpc = loaded.some((k) => k.includes('/@grpc/'));",
-  "  const undiciIndex = loaded.some((k) => k.endsWith('/undici/index.js'));",
-  '  process.stderr.write(JSON.stringify({ grpc, undiciIndex }));',
+  "  process.stderr.write(JSON.stringify(loaded.filter((k) => k.includes('/node_modules/'))));",
   '});',
 ].join('\n');
 
@@ -37,11 +58,22 @@ const forwardOnce = [
   'console.log(JSON.stringify({ status: res.statusCode, text }));',
 ].join('\n');
 
-describe('static-mode footprint', () => {
-  it('the entry point loads neither gRPC nor all of undici before it runs', async () => {
+describe('sidecar footprint', () => {
+  it('the bundle loads gRPC, protobufjs and yaml only lazily, and undici without its index', () => {
+    const meta = JSON.parse(readFileSync(new URL('main.meta.json', main), 'utf8')) as Metafile;
+    const { eager, lazy } = loadedUpFront(meta);
+    expect(eager.filter((i) => grpcOrYaml.test(i) || i.endsWith('node_modules/undici/index.js'))).toEqual([]);
+    expect(eager).toContain('node_modules/undici/lib/dispatcher/pool.js');
+    // They are in the bundle, in the chunks cluster mode and static mode import when they start.
+    expect(lazy.some((i) => i.startsWith('node_modules/@grpc/grpc-js/'))).toBe(true);
+    expect(lazy.some((i) => i.startsWith('node_modules/yaml/'))).toBe(true);
+  });
+
+  it('the entry point is self-contained: it loads nothing from node_modules', async () => {
     const preload = `data:text/javascript,${encodeURIComponent(reportLoaded)}`;
-    const { stderr } = await run(process.execPath, ['--import', preload, main.pathname, '--help'], { timeout: 60_000 });
-    expect(JSON.parse(stderr.trim())).toEqual({ grpc: false, undiciIndex: false });
+    const { stdout, stderr } = await run(process.execPath, ['--import', preload, main.pathname, '--help'], { timeout: 60_000 });
+    expect(stdout).toContain('usage: weft-sidecar');
+    expect(JSON.parse(stderr.trim())).toEqual([]);
   });
 
   it('forwards through the lean undici Pool in a fresh process, where nothing else loaded undici', async () => {

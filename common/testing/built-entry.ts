@@ -1,4 +1,4 @@
-/** Process tests run the built entry points (dist/); `make test` builds first, a bare `make unit` builds here. */
+/** Process tests run the built entry points (dist/, the sidecar bundled); `make test` builds first, a bare vitest run builds here. */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll } from 'vitest';
@@ -9,7 +9,7 @@ const root = new URL('../../', import.meta.url);
 export function builtEntry(path: string): URL {
   const entry = new URL(`dist/${path}`, root);
   beforeAll(() => {
-    if (!existsSync(entry)) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root.pathname, stdio: 'ignore' });
+    if (!existsSync(entry)) execFileSync('npm', ['run', '--silent', 'build'], { cwd: root.pathname, stdio: 'ignore' });
   }, 180_000);
   return entry;
 }
