@@ -8,7 +8,8 @@ import type { Socket } from 'node:net';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { ReplayableBody, emptyBody } from '../pipeline/body.js';
 import { isGrpc } from '../protocol/headers.js';
-import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
+import { relayBody } from '../protocol/h2-relay.js';
+import type { Headers, ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { RequestAbort } from '../pipeline/request-abort.js';
@@ -23,23 +24,30 @@ export interface Http2FrontendOptions extends FrontendOptions {
   idleMs: number;
 }
 
+interface Peer {
+  address: string | undefined;
+  openStreams: number;
+}
+
+const ignore = (): void => undefined;
+
 export class Http2Frontend {
   readonly server: Http2Server;
   private readonly sessions = new Set<Http2Session>();
-  private readonly remoteAddresses = new WeakMap<Http2Session, string>();
+  /** Per connection, made once: the client's address and the streams it has open. */
+  private readonly peers = new WeakMap<Http2Session, Peer>();
   private accepting: Socket | undefined;
-  private readonly openStreams = new WeakMap<Http2Session, number>();
 
   constructor(private readonly options: Http2FrontendOptions) {
     this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
     this.server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      const socket = this.accepting;
-      if (socket?.remoteAddress) this.remoteAddresses.set(session, socket.remoteAddress);
+      const peer: Peer = { address: this.accepting?.remoteAddress, openStreams: 0 };
+      this.peers.set(session, peer);
       // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
       // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
       session.setTimeout(options.idleMs, () => {
-        if (!this.openStreams.get(session)) session.destroy();
+        if (peer.openStreams === 0) session.destroy();
       });
       session.on('close', () => this.sessions.delete(session));
       session.on('error', (err) => options.log.debug({ err }, 'http2 session error'));
@@ -65,19 +73,18 @@ export class Http2Frontend {
 
   private async onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number): Promise<void> {
     const done = this.options.tracker.begin();
-    const session = stream.session;
-    if (session) this.openStreams.set(session, (this.openStreams.get(session) ?? 0) + 1);
+    const peer = stream.session && this.peers.get(stream.session);
+    if (peer) peer.openStreams++;
+    const abort = new RequestAbort();
+    // One listener for the stream's end: the tracker, the connection's open streams, and the abort.
     stream.once('close', () => {
       done();
-      if (session) this.openStreams.set(session, (this.openStreams.get(session) ?? 1) - 1);
-    });
-    stream.on('error', () => undefined);
-    const abort = new RequestAbort();
-    stream.once('close', () => {
+      if (peer) peer.openStreams--;
       if (stream.rstCode !== constants.NGHTTP2_NO_ERROR || !stream.writableFinished) {
         abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client reset the stream'));
       }
     });
+    stream.on('error', ignore);
     const grpc = isGrpc(headers);
     const id = requestIdOf(headers['x-request-id']);
     try {
@@ -87,7 +94,7 @@ export class Http2Frontend {
         throw new WeftError(ErrorCodes.BODY_TOO_LARGE, `content-length above ${snapshot.limits.maxRequestBodyBytes} bytes`);
       }
       const head = http2Head(headers);
-      if (this.options.direction === 'inbound') addForwardedFor(head, stream.session && this.remoteAddresses.get(stream.session));
+      if (this.options.direction === 'inbound') addForwardedFor(head, peer?.address);
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
       const request: ProxyRequest = { ...head, protocol: 'http2', body };
@@ -123,16 +130,25 @@ function writeResponse(stream: ServerHttp2Stream, response: ProxyResponse): void
     body.resume();
     return;
   }
-  stream.respond(headers, { waitForTrailers: response.trailers !== undefined });
-  stream.once('wantTrailers', () => {
-    void (async () => {
-      const trailers = (await Promise.race([response.trailers, Promise.resolve(undefined)])) ?? {};
-      if (!stream.destroyed && !stream.closed) stream.sendTrailers(trailers);
-    })();
-  });
+  if (response.trailers) {
+    // Trailers arrive before the body ends, so they are in hand when Node asks for them; a body
+    // that ended without any sends an empty trailers frame, as before.
+    let trailers: Headers | undefined;
+    response.trailers.then(
+      (t) => (trailers = t),
+      () => undefined,
+    );
+    stream.respond(headers, { waitForTrailers: true });
+    stream.once('wantTrailers', () => {
+      if (!stream.destroyed && !stream.closed) stream.sendTrailers(trailers ?? {});
+    });
+  } else {
+    stream.respond(headers);
+  }
   stream.once('close', () => {
     if (!body.readableEnded) body.destroy();
   });
   body.once('error', () => stream.close(constants.NGHTTP2_INTERNAL_ERROR));
-  body.pipe(stream);
+  relayBody(body, stream);
 }
+

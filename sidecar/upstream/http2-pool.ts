@@ -9,6 +9,8 @@ const idleSessionMs = 60_000;
 
 export class Http2Pool {
   private readonly sessions = new Map<string, ClientHttp2Session>();
+  /** Why a session failed, for its streams' errors (they report only a cancel). */
+  private readonly failures = new WeakMap<ClientHttp2Session, unknown>();
 
   constructor(private readonly clock: Clock) {}
 
@@ -27,7 +29,10 @@ export class Http2Pool {
     const forget = (): void => {
       if (this.sessions.get(key) === session) this.sessions.delete(key);
     };
-    session.on('error', forget);
+    session.on('error', (err) => {
+      this.failures.set(session, err);
+      forget();
+    });
     session.on('goaway', forget);
     session.on('close', forget);
     session.setTimeout(idleSessionMs, () => session.close());
@@ -41,6 +46,11 @@ export class Http2Pool {
       session.once('close', () => timer.cancel());
     }
     return session;
+  }
+
+  /** The error a session failed with (connect refused, connect timeout), once it has. */
+  failureOf(session: ClientHttp2Session): unknown {
+    return this.failures.get(session);
   }
 
   /** Sessions to endpoints that left the config go away gracefully (GOAWAY lets their streams finish). */
