@@ -3,8 +3,9 @@
  * their frames (trailers-only gRPC errors, trailers after the body). Malformed frames end the
  * session with GOAWAY; they never reach the pipeline.
  */
-import { constants, createServer, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import { constants, createServer, type ClientHttp2Stream, type Http2Server, type Http2Session, type IncomingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { ReplayableBody, emptyBody } from '../pipeline/body.js';
 import { isGrpc } from '../protocol/headers.js';
@@ -146,9 +147,15 @@ function writeResponse(stream: ServerHttp2Stream, response: ProxyResponse): void
     stream.respond(headers);
   }
   stream.once('close', () => {
-    if (!body.readableEnded) body.destroy();
+    if (!body.readableEnded) cancel(body);
   });
   body.once('error', () => stream.close(constants.NGHTTP2_INTERNAL_ERROR));
   relayBody(body, stream);
 }
 
+/** An upstream HTTP/2 stream is reset with CANCEL, as the client did (gRPC reads it as cancelled); other bodies are destroyed. */
+function cancel(body: Readable): void {
+  const h2 = body as Partial<ClientHttp2Stream>;
+  if (typeof h2.close === 'function' && h2.rstCode !== undefined) h2.close(constants.NGHTTP2_CANCEL);
+  else body.destroy();
+}
