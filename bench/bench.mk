@@ -27,7 +27,7 @@ bench-full: build bench-tools ## the same with 30 s rows, twice (about half an h
 
 bench-cores: build bench-tools ## the forwarding-core comparison behind docs/decisions/0600
 	WEFT_BIN_CACHE=$(WEFT_BIN_CACHE) node dist/bench/run.js --profile cores --name forwarding-cores --no-report \
-	  --only direct,nginx-pair,haproxy-pair,core-http-proxy,core-node-http,core-undici $(BENCH_ARGS)
+	  --only direct,nginx-pair,haproxy-pair,core-http-proxy,core-node-http,core-undici,core-heads,core-tcp $(BENCH_ARGS)
 
 bench-report: build ## regenerate bench/BENCHMARKS.md from the newest data-plane and the newest control-plane results files
 	node dist/bench/report/main.js

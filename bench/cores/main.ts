@@ -1,9 +1,10 @@
 /**
  * Run one forwarding core: `node dist/bench/cores/main.js --core undici --upstream host:port [--port N]`
- * (`--core http2`: the HTTP/2 core, h2c in and out; `--core tcp`: the byte relay). Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
+ * (`--core http2`: the HTTP/2 core, h2c in and out; `--core tcp`: the byte relay; `--core heads`: the head-only core). Prints `{"port":N}` once listening; exits cleanly on SIGTERM/SIGINT (so --cpu-prof is written).
  */
 import { parseArgs } from 'node:util';
 import type { Served, Upstream } from './core.js';
+import { serveHeadsCore } from './heads.js';
 import { serveHttp2Core } from './http2.js';
 import { CORES } from './index.js';
 import { serveCore } from './serve.js';
@@ -14,6 +15,7 @@ const SERVERS: Record<string, Serve> = {
   ...Object.fromEntries(Object.entries(CORES).map(([name, load]): [string, Serve] => [name, async (u, port) => serveCore(await load(), u, port)])),
   http2: serveHttp2Core,
   tcp: serveTcpCore,
+  heads: serveHeadsCore,
 };
 
 const { values } = parseArgs({

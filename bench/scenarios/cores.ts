@@ -9,6 +9,7 @@ const CORES = [
   ['http-proxy', 'node:http server + http-proxy 1.18.1 (keep-alive Agent)'],
   ['node-http', 'node:http server + node:http client (keep-alive Agent)'],
   ['undici', 'node:http server + undici Pool'],
+  ['heads', 'node:net, HTTP/1.1 heads parsed in JavaScript, bodies relayed as bytes (Content-Length only)'],
   ['tcp', 'node:net byte relay, no HTTP parsing: the floor of any Node proxy'],
 ] as const;
 
