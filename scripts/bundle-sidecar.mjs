@@ -5,7 +5,7 @@
  * own under dist/sidecar/chunks/, read only when that mode starts. Runs after tsc (`npm run build`).
  */
 import { build } from 'esbuild';
-import { rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -33,5 +33,7 @@ const result = await build({
   metafile: true,
   logLevel: 'warning',
 });
+// The image runs the file itself, so its #! line (from main.ts, with the node flags) applies.
+chmodSync(`${outdir}/main.js`, 0o755);
 // sidecar/static-footprint.test.ts reads which sources each output file holds.
 writeFileSync(`${outdir}/main.meta.json`, JSON.stringify(result.metafile));

@@ -1,8 +1,9 @@
 /**
  * What a sidecar loads before it knows its mode (docs/decisions/0260, 0280): one bundled file, no
  * package from node_modules; the control-plane client with gRPC and protobufjs, and the file source
- * with yaml, only in chunks that main.ts imports lazily; of undici, the Pool and not its index.
- * Checked on the built artefact (its esbuild metafile) and in fresh processes.
+ * with yaml, only in chunks that main.ts imports lazily; of undici, the Pool and not its index; and
+ * the V8 young-generation cap of its #! line. Checked on the built artefact (its esbuild metafile)
+ * and in fresh processes.
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -74,6 +75,13 @@ describe('sidecar footprint', () => {
     const { stdout, stderr } = await run(process.execPath, ['--import', preload, main.pathname, '--help'], { timeout: 60_000 });
     expect(stdout).toContain('usage: weft-sidecar');
     expect(JSON.parse(stderr.trim())).toEqual([]);
+  });
+
+  it('run as the image runs it, the file itself, V8 gets the young-generation cap of its #! line', async () => {
+    const report = "process.on('exit', () => process.stderr.write(JSON.stringify(process.execArgv)))";
+    const env = { ...process.env, NODE_OPTIONS: `--import=data:text/javascript,${encodeURIComponent(report)}` };
+    const { stderr } = await run(main.pathname, ['--help'], { env, timeout: 60_000 });
+    expect((JSON.parse(stderr.trim()) as string[]).filter((a) => a.startsWith('--max-semi-space-size='))).toHaveLength(1);
   });
 
   it('forwards through the lean undici Pool in a fresh process, where nothing else loaded undici', async () => {

@@ -1,6 +1,7 @@
 /**
  * Scenarios 2 and 3: one weft sidecar (outbound -> upstream) and a sidecar pair (client outbound
- * -> server inbound -> upstream), each started in static mode from a generated config file.
+ * -> server inbound -> upstream), each started in static mode from a generated config file, with
+ * the node flags of the artefact's #! line, as the container image starts it.
  */
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { logPath, type BenchContext } from '../lib/context.js';
 import { freePort, waitForPort } from '../lib/ports.js';
 import { start, type Started } from '../lib/processes.js';
 import type { Scenario } from '../lib/scenario.js';
-import { nodeArgs } from './node-process.js';
+import { entryNodeFlags, nodeArgs } from './node-process.js';
 
 export const SIDECAR_MAIN = join('dist', 'sidecar', 'main.js');
 
@@ -30,7 +31,7 @@ async function startSidecar(ctx: BenchContext, name: string, yaml: string, ports
   const file = join(dir, 'sidecar.yaml');
   writeFileSync(file, yaml);
   const env = { ...process.env, WEFT_LOG_LEVEL: 'warn' };
-  const p = start(name, process.execPath, [...nodeArgs(ctx, name), SIDECAR_MAIN, '--config', file], { cpu: ctx.proxyCpu, logFile: logPath(ctx, name), env });
+  const p = start(name, process.execPath, [...entryNodeFlags(SIDECAR_MAIN), ...nodeArgs(ctx, name), SIDECAR_MAIN, '--config', file], { cpu: ctx.proxyCpu, logFile: logPath(ctx, name), env });
   await Promise.all([waitForPort(ports.outbound), waitForPort(ports.inbound)]);
   return p;
 }
