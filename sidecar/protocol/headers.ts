@@ -70,6 +70,8 @@ function connectionTokens(value: string | string[] | undefined): readonly string
 
 function wantsTrailers(value: string | string[] | undefined): boolean {
   if (value === undefined) return false;
+  // What every gRPC request carries, answered without splitting.
+  if (value === 'trailers') return true;
   const text = Array.isArray(value) ? value.join(',') : value;
   return text.split(',').some((t) => t.trim().toLowerCase().split(';')[0] === 'trailers');
 }
