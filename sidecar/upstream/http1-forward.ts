@@ -1,6 +1,7 @@
 /** Sends one request over HTTP/1.1 to an endpoint's keep-alive pool, streaming both bodies. */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { endToEndResponseHeaders } from '../protocol/headers.js';
 import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
@@ -49,12 +50,7 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
     res.body.once('error', (err) => {
       if (upstreamError(err, where).code === ErrorCodes.IDLE_TIMEOUT) to.onIdle?.();
     });
-    // undici fills res.trailers before the body ends; a body cut short has none. The shared end
-    // watcher (layers/response.ts) saves two listeners per request.
-    const trailers = new Promise<Headers>((done) => {
-      onBodyDone(res.body, (err) => done(err ? {} : endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
-    });
-    return { status: res.statusCode, headers: endToEndResponseHeaders(res.headers as IncomingHttpHeaders), body: res.body, trailers };
+    return { status: res.statusCode, headers: endToEndResponseHeaders(res.headers as IncomingHttpHeaders), body: res.body, trailers: trailersOf(res) };
   } catch (err) {
     const failure = bodyError
       ? upstreamError(bodyError, where)
@@ -64,6 +60,21 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
     if (failure.code === ErrorCodes.IDLE_TIMEOUT) to.onIdle?.();
     throw failure;
   }
+}
+
+/**
+ * Trailers travel only after a chunked body (RFC 9112 section 7.1.2): a response with a length has
+ * none, and gets no promise, listener or race at its end. undici fills res.trailers before it ends
+ * the body, so the promise is settled by the time the listener writing the response sees 'end'
+ * (resolving it at 'close', later, made the frontend send the body without them). A body cut short
+ * has none: the shared end watcher (layers/response.ts) settles the promise then.
+ */
+function trailersOf(res: Dispatcher.ResponseData): Promise<Headers> | undefined {
+  if (res.headers['transfer-encoding'] === undefined) return undefined;
+  return new Promise<Headers>((done) => {
+    res.body.once('end', () => done(endToEndResponseHeaders(res.trailers as IncomingHttpHeaders)));
+    onBodyDone(res.body, () => done({}));
+  });
 }
 
 /** TE: trailers is an HTTP/2 (gRPC) signal; on HTTP/1.1 it would have to be listed in Connection. */

@@ -80,6 +80,26 @@ describe('HTTP/1.1 forwarding', () => {
     expect(got.headers['x-end']).toBe('yes');
   });
 
+  it('passes the trailers of a chunked response, and a response with a length ends without any', async () => {
+    const u = await h.own(
+      startHttpUpstream((req, res) => {
+        if (req.url === '/length') return void res.end('sized');
+        res.writeHead(200, { trailer: 'x-checksum' });
+        res.write('streamed');
+        res.addTrailers({ 'x-checksum': 'abc123' });
+        res.end();
+      }),
+    );
+    const s = await h.sidecar(testConfig({ services: [httpService('trailing', [u.port])] }));
+    const chunked = await ask(s.addresses().outbound.port, { host: 'trailing', path: '/chunked' });
+    expect(chunked.body).toBe('streamed');
+    expect(chunked.trailers['x-checksum']).toBe('abc123');
+    const sized = await ask(s.addresses().outbound.port, { host: 'trailing', path: '/length' });
+    expect(sized.body).toBe('sized');
+    expect(sized.headers['content-length']).toBe('5');
+    expect(sized.trailers).toEqual({});
+  });
+
   it('accepts absolute-form requests, as an app using an HTTP proxy sends them', async () => {
     const u = await h.own(startHttpUpstream());
     const s = await h.sidecar(testConfig({ services: [httpService('reviews', [u.port])] }));
