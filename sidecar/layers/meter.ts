@@ -22,12 +22,15 @@ interface Meter {
   response?: Promise<ResponseOutcome>;
 }
 
-const meters = new WeakMap<RequestContext, Meter>();
+/**
+ * Kept on the context itself: a WeakMap keyed by a per-request object costs an identity hash, an
+ * ephemeron-table entry and its clearing by the next scavenge for every request.
+ */
+const meterKey = Symbol('weft.meter');
+type Metered = RequestContext & { [meterKey]?: Meter };
 
-function meterOf(ctx: RequestContext): Meter {
-  let m = meters.get(ctx);
-  if (!m) meters.set(ctx, (m = { requestBytes: 0 }));
-  return m;
+function meterOf(ctx: Metered): Meter {
+  return (ctx[meterKey] ??= { requestBytes: 0 });
 }
 
 /** The request with a body that counts the bytes of its first (live) read; retries replay a copy. */
@@ -38,7 +41,7 @@ export function meterRequest(req: ProxyRequest, ctx: RequestContext): ProxyReque
 }
 
 export function requestBytes(ctx: RequestContext): number {
-  return meters.get(ctx)?.requestBytes ?? 0;
+  return (ctx as Metered)[meterKey]?.requestBytes ?? 0;
 }
 
 /** Resolves when the response body has ended or failed; later calls for the same request share the result. */
