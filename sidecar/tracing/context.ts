@@ -1,5 +1,5 @@
 /** The trace state of one request at this hop, as the tracing layer records it on the RequestContext. */
-import { randomFillSync, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Header formats a trace can travel in; a request is forwarded in the formats it came in, plus W3C. */
 export type TraceFormat = 'w3c' | 'b3-single' | 'b3-multi';
@@ -38,7 +38,7 @@ export interface TraceContext {
 /** Lowercase hex of `n` random bytes; never all zeros (zero ids are invalid in W3C and B3). */
 export function randomHex(n: number): string {
   for (;;) {
-    const hex = takeRandom(n).toString('hex');
+    const hex = takeHex(n * 2);
     if (!/^0+$/.test(hex)) return hex;
   }
 }
@@ -61,17 +61,18 @@ export function requestIdOf(value: string | string[] | undefined): string {
   return incomingRequestId(value) ?? newRequestId();
 }
 
-// Ids are needed on every request; one randomFillSync per 4 KiB is far cheaper than one per id.
-const pool = Buffer.alloc(4096);
-let poolOffset = pool.length;
+// Ids are needed on every request: random bytes are drawn 4 KiB at a time and turned into hex
+// text once, and each id is a slice of that text (no Buffer view and hex conversion per id).
+let hexPool = '';
+let hexOffset = 0;
 
-function takeRandom(n: number): Buffer {
-  if (poolOffset + n > pool.length) {
-    randomFillSync(pool);
-    poolOffset = 0;
+function takeHex(chars: number): string {
+  if (hexOffset + chars > hexPool.length) {
+    hexPool = randomBytes(4096).toString('hex');
+    hexOffset = 0;
   }
-  const out = pool.subarray(poolOffset, poolOffset + n);
-  poolOffset += n;
+  const out = hexPool.slice(hexOffset, hexOffset + chars);
+  hexOffset += chars;
   return out;
 }
 
