@@ -5,7 +5,8 @@
  * service, workload, namespace and route names from the config, status codes and stable error codes,
  * never a path or a request id. docs/observability.md lists them for dashboards.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { SeriesHistogram } from './metrics-histogram.js';
 import { SeriesLabelCache } from './layers/series-labels.js';
 
 /** Who called and who was called; the shared label set of the per-request metrics. */
@@ -64,10 +65,10 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
         series.drain('requests', (set, n) => this.inc(set.request, n));
       },
     }),
-    requestDuration: new Histogram({
+    // Labels: the peer labels and status_class (series-labels.ts builds them once per series).
+    requestDuration: new SeriesHistogram({
       name: 'weft_request_duration_seconds',
       help: 'Time from receiving the request to the end of the response body.',
-      labelNames: [...peerLabels, 'status_class'] as const,
       buckets: durationBuckets,
       registers,
     }),

@@ -29,7 +29,7 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
     set.counts.requests++;
     set.counts.requestBytes += r.requestBytes;
     set.counts.responseBytes += r.responseBytes;
-    metrics.requestDuration.observe(set.duration, r.durationSeconds);
+    (set.durationSeries ??= metrics.requestDuration.series(set.duration)).observe(r.durationSeconds);
   };
   return (next) => async (req, ctx) => {
     const startedAt = ctx.clock.now();

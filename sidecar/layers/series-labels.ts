@@ -6,6 +6,7 @@
  * prom-client, which then hashes the labels once per scrape instead of once per request
  * (docs/decisions/0260).
  */
+import type { HistogramSeries } from '../metrics-histogram.js';
 import type { PeerLabel, RequestLabel } from '../metrics.js';
 
 export interface SeriesLabels {
@@ -14,6 +15,8 @@ export interface SeriesLabels {
   duration: Record<PeerLabel | 'status_class', string>;
   /** Counted since the last scrape. */
   counts: SeriesCounts;
+  /** The duration histogram's series of `duration`, looked up on the series' first request. */
+  durationSeries?: HistogramSeries;
 }
 
 export interface SeriesCounts {
@@ -54,6 +57,7 @@ export class SeriesLabelCache {
         request: { ...p, status_code: String(k.status), status_class: statusClass, grpc_status: k.grpcStatus, error_code: k.errorCode },
         duration: { ...p, status_class: statusClass },
         counts: { requests: 0, requestBytes: 0, responseBytes: 0 },
+        durationSeries: undefined,
       };
       this.sets.set(key, set);
     }
