@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeArgs, portAnnouncement, shebangNodeFlags } from './node-process.js';
+import { nodeArgs, portAnnouncement } from './node-process.js';
 
 describe('portAnnouncement', () => {
   it('reads {"port":N} and ignores other lines', () => {
@@ -14,13 +14,5 @@ describe('nodeArgs', () => {
     const ctx = { dir: '/w', upstream: { httpPort: 1, grpcPort: 2 }, proxyCpu: 1, loadCpu: 0, asRoot: false };
     expect(nodeArgs({ ...ctx, cpuProfile: false }, 'x')).toEqual([]);
     expect(nodeArgs({ ...ctx, cpuProfile: true }, 'x')).toEqual(['--cpu-prof', '--cpu-prof-dir', '/w/profiles', '--cpu-prof-name', 'x.cpuprofile']);
-  });
-});
-
-describe('shebangNodeFlags', () => {
-  it('reads the flags of an `env -S node` line, and none from a plain one', () => {
-    expect(shebangNodeFlags('#!/usr/bin/env -S node --max-semi-space-size=4  --foo')).toEqual(['--max-semi-space-size=4', '--foo']);
-    expect(shebangNodeFlags('#!/usr/bin/env node')).toEqual([]);
-    expect(shebangNodeFlags('import x from "y";')).toEqual([]);
   });
 });

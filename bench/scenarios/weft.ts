@@ -10,7 +10,8 @@ import { logPath, type BenchContext } from '../lib/context.js';
 import { freePort, waitForPort } from '../lib/ports.js';
 import { start, type Started } from '../lib/processes.js';
 import type { Scenario } from '../lib/scenario.js';
-import { entryNodeFlags, nodeArgs } from './node-process.js';
+import { entryNodeFlags } from '../../common/entry-flags.js';
+import { nodeArgs } from './node-process.js';
 
 export const SIDECAR_MAIN = join('dist', 'sidecar', 'main.js');
 

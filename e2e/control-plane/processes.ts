@@ -1,6 +1,7 @@
 /** weft-control-plane and weft-sidecar (cluster mode) as real processes in the cluster's network namespace, on loopback. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { entryNodeFlags } from '../../common/entry-flags.js';
 import { clusterSettings } from '../cluster/settings.js';
 
 const dist = (path: string): string => fileURLToPath(new URL(`../../dist/${path}`, import.meta.url));
@@ -30,7 +31,7 @@ export function kill(child: ChildProcess): Promise<void> {
 
 /** Spawns `node <entry>` and resolves with the JSON of the first stdout line containing `readyMsg`. */
 function startNode<P>(entry: string, args: string[], env: NodeJS.ProcessEnv, readyMsg: string, what: string): Promise<Started<P>> {
-  const child = spawn(process.execPath, [dist(entry), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...entryNodeFlags(dist(entry)), dist(entry), ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   started.push(child);
   let out = '';
   const output = (): string => out;

@@ -12,9 +12,11 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { entryNodeFlags } from '../../common/entry-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../../..');
+const sidecarMain = join(repo, 'dist/sidecar/main.js');
 const configDir = join(repo, 'sidecar/demo/config');
 const totalRequests = 200;
 const concurrency = 4;
@@ -121,7 +123,7 @@ async function main(): Promise<number> {
     if (pod.call) env.DEMO_CALL = pod.call;
     if (pod.failEvery) env.DEMO_FAIL_EVERY = String(pod.failEvery);
     start(pod.name, [join(here, 'app.js')], env);
-    start(`${pod.name}-sidecar`, [join(repo, 'dist/sidecar/main.js'), '--config', join(configDir, `${pod.name}.yaml`)], { WEFT_LOG_LEVEL: 'warn' });
+    start(`${pod.name}-sidecar`, [...entryNodeFlags(sidecarMain), sidecarMain, '--config', join(configDir, `${pod.name}.yaml`)], { WEFT_LOG_LEVEL: 'warn' });
   }
   const until = Date.now() + 30_000;
   for (const pod of pods) await waitReady(pod, until);
