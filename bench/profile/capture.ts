@@ -10,13 +10,14 @@ import { stop } from '../lib/processes.js';
 import type { BenchResults, ProfileSummary } from '../lib/results.js';
 import { evaluateTargets } from '../report/targets.js';
 import { ALL_SCENARIOS } from '../scenarios/index.js';
-import { topFrames, weftTotals, type CpuProfile } from './top-frames.js';
+import { sourceMapped, topFrames, weftTotals, type CpuProfile } from './top-frames.js';
 
 export async function profileWhereMissed(results: BenchResults, ctx: BenchContext, log: (line: string) => void): Promise<ProfileSummary[]> {
   const missed = evaluateTargets(results).filter((t) => t.met === false && t.scenario);
   const byScenario = new Map<string, string[]>();
   for (const t of missed) byScenario.set(t.scenario as string, [...(byScenario.get(t.scenario as string) ?? []), t.id]);
   const out: ProfileSummary[] = [];
+  const sourceOf = sourceMapped();
   for (const [name, ids] of byScenario) {
     const scenario = ALL_SCENARIOS.find((s) => s.name === name);
     if (!scenario) continue;
@@ -42,7 +43,7 @@ export async function profileWhereMissed(results: BenchResults, ctx: BenchContex
     const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')) : [];
     for (const f of files) {
       const profile = JSON.parse(readFileSync(join(dir, f), 'utf8')) as CpuProfile;
-      out.push({ scenario: name, reason: `missed ${ids.join(', ')}`, file: join(dir, f), topFrames: topFrames(profile), weftFrames: weftTotals(profile) });
+      out.push({ scenario: name, reason: `missed ${ids.join(', ')}`, file: join(dir, f), topFrames: topFrames(profile, 15, sourceOf), weftFrames: weftTotals(profile, 15, sourceOf) });
     }
     if (files.length === 0) log(`  no profile written by ${name} (did it exit cleanly on SIGTERM?)`);
   }

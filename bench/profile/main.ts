@@ -3,7 +3,7 @@
  * functions by total time. `node dist/bench/profile/main.js <file.cpuprofile> [limit]`
  */
 import { readFileSync } from 'node:fs';
-import { topFrames, weftTotals, type CpuProfile, type Frame } from './top-frames.js';
+import { sourceMapped, topFrames, weftTotals, type CpuProfile, type Frame } from './top-frames.js';
 
 const [file, limitArg] = process.argv.slice(2);
 if (!file) {
@@ -16,5 +16,6 @@ const show = (title: string, frames: Frame[]): void => {
   console.log(title);
   for (const f of frames) console.log(`${f.selfPercent.toFixed(1).padStart(6)}%  ${f.name}  ${f.location}`);
 };
-show('self time (share of busy time)', topFrames(profile, limit));
-show("\nweft's own functions, total time", weftTotals(profile, limit));
+const sourceOf = sourceMapped();
+show('self time (share of busy time)', topFrames(profile, limit, sourceOf));
+show("\nweft's own functions, total time", weftTotals(profile, limit, sourceOf));

@@ -1,5 +1,9 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { topFrames, weftTotals, type CpuProfile } from './top-frames.js';
+import { sourceMapped, topFrames, weftTotals, type CpuProfile } from './top-frames.js';
 
 const frame = (id: number, functionName: string, url = '', lineNumber = 0) => ({ id, callFrame: { functionName, url, lineNumber } });
 
@@ -51,5 +55,36 @@ describe('weftTotals', () => {
       ['runPipeline', 70],
       ['retry', 50],
     ]);
+  });
+});
+
+describe('sourceMapped', () => {
+  it("maps a bundle's frames to their sources, so weft's own are told from its dependencies'", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weft-profile-'));
+    try {
+      mkdirSync(join(dir, 'dist', 'sidecar'), { recursive: true });
+      const bundle = join(dir, 'dist', 'sidecar', 'main.js');
+      writeFileSync(bundle, 'function retry(){}function parse(){}\n');
+      // Generated column 0 comes from retry.ts line 1, column 5 onwards from undici's file line 2.
+      const map = { version: 3, sources: ['../../sidecar/layers/retry.ts', '../../node_modules/undici/lib/x.js'], names: [], mappings: 'AAAA,KCCA' };
+      writeFileSync(`${bundle}.map`, JSON.stringify(map));
+      const url = pathToFileURL(bundle).href;
+      const at = (id: number, functionName: string, columnNumber: number) => ({ id, callFrame: { functionName, url, lineNumber: 0, columnNumber } });
+      const profile: CpuProfile = {
+        nodes: [{ ...frame(1, '(root)'), children: [2] }, { ...at(2, 'retry', 0), children: [3] }, at(3, 'parse', 7)],
+        samples: [3, 2, 3],
+        timeDeltas: [0, 60, 40],
+      };
+      const sourceOf = sourceMapped();
+      expect(topFrames(profile, 5, sourceOf).map((f) => [f.name, f.location])).toEqual([
+        ['parse', 'undici/lib/x.js:2'],
+        ['retry', 'sidecar/layers/retry.ts:1'],
+      ]);
+      // Without the map both would count as weft's (they are in dist/); with it only retry does.
+      expect(weftTotals(profile).map((f) => f.name)).toEqual(['retry', 'parse']);
+      expect(weftTotals(profile, 5, sourceOf).map((f) => f.name)).toEqual(['retry']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
