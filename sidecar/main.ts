@@ -6,9 +6,10 @@
  * at once, reports ready after the first config pushed by the control plane, and follows its
  * updates. SIGTERM / SIGINT and admin POST /shutdown drain gracefully, then exit.
  *
- * The #! line holds the V8 heap flags, the one place the container image (which runs this file) and
- * the benchmark (which reads them from it) take them from: young-generation semi-spaces of 4 MB
- * rather than 16 keep the RSS under load down at no measured cost per request (docs/decisions/0280).
+ * The #! line holds the V8 heap flags, the one place they are set: the container image runs this
+ * file, and the benchmark, the e2e suites and the demo read them from it (common/entry-flags.ts).
+ * Young-generation semi-spaces of 4 MB rather than 16 keep the RSS under load down for a few
+ * percent more CPU per request at maximum load (docs/decisions/0280).
  */
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock.js';
