@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { REQUIRED_RESOURCES, missingResources, parseMinor } from './prepare.js';
+import { REQUIRED_RESOURCES, crdNames, missingResources, parseMinor } from './prepare.js';
 import type { ResourceList } from './prepare.js';
 
 function discovery(except: string[] = []): ResourceList[] {
@@ -42,5 +42,18 @@ describe('parseMinor', () => {
   it('refuses what is not Kubernetes 1.x', () => {
     expect(() => parseMinor({ major: '2', minor: '0' })).toThrow(/unexpected/);
     expect(() => parseMinor({ major: '1', minor: '' })).toThrow(/unexpected/);
+  });
+});
+
+describe('crdNames', () => {
+  it('lists the CRDs of a multi-document manifest and nothing else', () => {
+    const manifest = [
+      '# a comment before the first document',
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  annotations: { a: b }\n  name: httproutes.gateway.networking.k8s.io',
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: not-a-crd',
+      'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: grpcroutes.gateway.networking.k8s.io',
+    ].join('\n---\n');
+    expect(crdNames(manifest)).toEqual(['httproutes.gateway.networking.k8s.io', 'grpcroutes.gateway.networking.k8s.io']);
+    expect(crdNames('')).toEqual([]);
   });
 });

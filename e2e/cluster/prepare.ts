@@ -2,7 +2,12 @@
  * The steps after "the cluster exists and the images are on its node", shared by the local
  * cluster (cluster-up) and kind (kind-up), so what CI proves is what kind users run.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { run } from './exec.js';
 import type { Kubectl } from './kube.js';
+import { clusterSettings, scriptsDir } from './settings.js';
 
 /** API resources later issues rely on; a cluster without one of them is refused up front. */
 export const REQUIRED_RESOURCES = [
@@ -69,6 +74,30 @@ export async function prepareCluster(kubectl: Kubectl, log: (line: string) => vo
   const nodes = (await kubectl.json<{ items: { metadata: { name: string } }[] }>(['get', 'nodes'])).items.map(
     (n) => n.metadata.name,
   );
+  await installGatewayApi(kubectl, log);
   log(`cluster ready: Kubernetes ${version.gitVersion}, nodes ${nodes.join(', ')}, all required APIs served`);
   return { serverVersion: version.gitVersion, nodes };
+}
+
+/** Names of the CustomResourceDefinitions in a multi-document manifest. */
+export function crdNames(manifest: string): string[] {
+  return parseAllDocuments(manifest)
+    .map((doc) => doc.toJS() as { kind?: string; metadata?: { name?: string } } | null)
+    .filter((o) => o?.kind === 'CustomResourceDefinition' && typeof o.metadata?.name === 'string')
+    .map((o) => o!.metadata!.name!);
+}
+
+/**
+ * Installs the Gateway API CRDs (standard channel) at the pinned version, as users of other meshes
+ * install them from the upstream release: weft's routes are HTTPRoutes and GRPCRoutes.
+ */
+export async function installGatewayApi(kubectl: Kubectl, log: (line: string) => void): Promise<void> {
+  const { gatewayApiCrds, gatewayApiVersion } = clusterSettings();
+  if (!existsSync(gatewayApiCrds)) await run(['bash', join(scriptsDir(), 'fetch-gateway-api.sh')], { inherit: true });
+  const manifest = readFileSync(gatewayApiCrds, 'utf8');
+  const names = crdNames(manifest);
+  if (names.length === 0) throw new Error(`${gatewayApiCrds} holds no CustomResourceDefinition`);
+  log(`installing the Gateway API ${gatewayApiVersion} CRDs (standard channel): ${names.length}`);
+  await kubectl.apply(manifest);
+  await kubectl.run(['wait', '--for=condition=Established', ...names.map((n) => `crd/${n}`), '--timeout=60s']);
 }

@@ -19,6 +19,9 @@ export interface ClusterSettings {
   kubernetesVersion: string;
   kubectl: string;
   helm: string;
+  /** The Gateway API CRDs (standard channel) at the pinned version, fetched by fetch-gateway-api.sh. */
+  gatewayApiCrds: string;
+  gatewayApiVersion: string;
   echoImage: string;
   nodeBaseImage: string;
   sidecarImage: string;
@@ -67,6 +70,8 @@ export function clusterSettings(): ClusterSettings {
     kubernetesVersion: get('K8S_VERSION'),
     kubectl: join(get('K8S_BIN'), 'kubectl'),
     helm: get('HELM_BIN'),
+    gatewayApiCrds: get('GATEWAY_API_CRDS'),
+    gatewayApiVersion: get('GATEWAY_API_VERSION'),
     echoImage: get('ECHO_IMAGE'),
     nodeBaseImage: get('NODE_BASE_IMAGE'),
     sidecarImage: get('SIDECAR_IMAGE'),

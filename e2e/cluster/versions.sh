@@ -11,3 +11,5 @@ HELM_VERSION="v4.1.4"
 PAUSE_TAG="k8s-$K8S_VERSION"
 NODE_BASE_TAG="20-bookworm"
 DEBIAN_SUITE="bookworm"
+# Gateway API CRDs (standard channel), from the Go module's config/crd/standard at this tag.
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.4.1}"

@@ -13,12 +13,13 @@ const json = (o: unknown): string => JSON.stringify(o);
 /** What a sidecar's app puts in Host to reach a Service. */
 export const hostOf = (service: string, namespace: string): string => `${service}.${namespace}.svc.${clusterSettings().clusterDomain}:${ECHO_PORT}`;
 
-/** Creates the namespace, installs weft's TrafficPolicy CRD and Gateway API's HTTPRoute CRD (idempotent) and waits until they are served. */
+/**
+ * Creates the namespace and installs weft's TrafficPolicy CRD (idempotent), and waits until it and
+ * Gateway API's HTTPRoute CRD (installed with the cluster, e2e/cluster/prepare.ts) are served.
+ */
 export async function prepare(namespace: string): Promise<void> {
   await kubectl.apply(json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }));
   await kubectl.apply(readFileSync(repo('manifests/crds/trafficpolicies.policy.weft.dev.yaml'), 'utf8'));
-  // The repo's sibling `shared/` holds the vendored Gateway API CRDs, here and in CI.
-  await kubectl.apply(readFileSync(repo('../shared/vendor/gateway-api-v1.4.1/httproutes.yaml'), 'utf8'));
   for (const crd of ['trafficpolicies.policy.weft.dev', 'httproutes.gateway.networking.k8s.io']) {
     await kubectl.run(['wait', '--for=condition=Established', `crd/${crd}`, '--timeout=60s']);
   }
