@@ -6,12 +6,13 @@
  * it started, by PID.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
 import { entryNodeFlags } from '../../common/entry-flags.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,6 +100,15 @@ async function waitReady(pod: Pod, until: number): Promise<void> {
   }
 }
 
+/** The canary's configured weights (backend name -> weight) from the productpage sidecar's config. */
+function canaryWeights(): Record<string, number> {
+  interface Config { services: { name: string; routes?: { name: string; backends: { name: string; weight: number }[] }[] }[] }
+  const config = parse(readFileSync(join(configDir, 'productpage.yaml'), 'utf8')) as Config;
+  const route = config.services.flatMap((s) => s.routes ?? []).find((r) => r.name === 'reviews-canary');
+  if (!route) throw new Error('productpage.yaml has no reviews-canary route');
+  return Object.fromEntries(route.backends.map((b) => [b.name, b.weight]));
+}
+
 /** Sums a Prometheus counter over the series whose labels include every `want` pair. */
 function sumMetric(text: string, name: string, want: Record<string, string>): number {
   let sum = 0;
@@ -117,7 +127,7 @@ async function main(): Promise<number> {
     console.error(`make demo: ports ${taken.join(', ')} on 127.0.0.1 are taken; the demo needs 17000-17480 free. Stop what uses them and retry.`);
     return 1;
   }
-  console.log(`==> starting ${pods.length} demo services and ${pods.length} sidecars (logs in ${logDir})`);
+  console.log(`==> starting ${pods.length} demo services and ${pods.length} sidecars (logs in ${logDir}, removed after a good run)`);
   for (const pod of pods) {
     const env: Record<string, string> = { DEMO_NAME: pod.name, DEMO_PORT: String(pod.base + 80), DEMO_PROXY_PORT: String(pod.base + 1) };
     if (pod.call) env.DEMO_CALL = pod.call;
@@ -155,9 +165,12 @@ async function main(): Promise<number> {
   const toV2 = sumMetric(metrics, 'weft_requests_total', { direction: 'outbound', destination_service: 'reviews-v2' });
   const retries = sumMetric(metrics, 'weft_retries_total', { destination_service: 'reviews-v1' });
   const share = (n: number): string => `${((100 * n) / Math.max(1, toV1 + toV2)).toFixed(1)}%`;
+  const weights = canaryWeights();
+  const totalWeight = Object.values(weights).reduce((a, b) => a + b, 0);
+  const configured = (name: string): string => `${((100 * (weights[name] ?? 0)) / Math.max(1, totalWeight)).toFixed(0)}%`;
   console.log('==> from the productpage sidecar\'s /metrics (http://127.0.0.1:17000/metrics):');
-  console.log(`    canary split  weft_requests_total{destination_service="reviews-v1"} = ${toV1} (${share(toV1)})`);
-  console.log(`                  weft_requests_total{destination_service="reviews-v2"} = ${toV2} (${share(toV2)})`);
+  console.log(`    canary split  weft_requests_total{destination_service="reviews-v1"} = ${toV1} (${share(toV1)} measured, ${configured('reviews-v1')} configured)`);
+  console.log(`                  weft_requests_total{destination_service="reviews-v2"} = ${toV2} (${share(toV2)} measured, ${configured('reviews-v2')} configured)`);
   console.log(`    retries       weft_retries_total{destination_service="reviews-v1"}  = ${retries} (reviews-v1-b answers 503 to every 4th request)`);
   for (const line of metrics.split('\n').filter((l) => l.startsWith('weft_retries_total{'))) console.log(`      ${line}`);
   const good = ok === sent && toV1 > toV2 && toV2 > 0 && retries > 0;
@@ -173,5 +186,8 @@ try {
 } finally {
   console.log('==> stopping the demo processes');
   await stopAll();
+  // The logs are worth keeping only when something went wrong.
+  if (code === 0) rmSync(logDir, { recursive: true, force: true });
+  else console.log(`==> logs kept in ${logDir}`);
 }
 process.exit(code);
