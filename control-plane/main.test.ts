@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -19,6 +19,7 @@ describe('weft-control-plane (the built entry point, as a process)', () => {
     await api.start();
     cleanups.push(() => api.stop());
     const dir = mkdtempSync(join(tmpdir(), 'weft-cp-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
     const kubeconfig = join(dir, 'kubeconfig');
     writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters: [{name: fake, cluster: {server: "http://127.0.0.1:${api.port}", insecure-skip-tls-verify: true}}]\nusers: [{name: fake, user: {}}]\ncontexts: [{name: fake, context: {cluster: fake, user: fake}}]\ncurrent-context: fake\n`);
     const child = spawn(process.execPath, [main.pathname, '--kubeconfig', kubeconfig, '--grpc-address', '127.0.0.1:0', '--admin-address', '127.0.0.1:0', '--namespace', 'weft-system', '--id', 'cp-test'], { stdio: ['ignore', 'pipe', 'pipe'] });

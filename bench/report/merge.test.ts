@@ -1,4 +1,4 @@
-import { mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,5 +63,6 @@ describe('merging the control-plane results into the report', () => {
     expect(newestResults(dir, 'data-plane')).toBe(join(dir, '2026-11-26-data-plane.json'));
     expect(newestResults(dir, 'cores')).toBeUndefined();
     expect(newestResults(join(dir, 'missing'), 'cores')).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
