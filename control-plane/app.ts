@@ -112,7 +112,8 @@ export class ControlPlane {
   }
 
   private onClusterChange(): void {
-    // Runs inside the watch callback: only schedule work, never do it here (STYLE 5).
+    // Runs inside the watch callback: only schedule work, never do it here, so a burst of
+    // events becomes one debounced push and a slow translation never stalls the watch stream.
     const now = this.opts.clock.wallNow();
     this.server.changed(now);
     this.statusDebounce.trigger(now);

@@ -40,7 +40,7 @@ export class ProxyStream {
 
   /**
    * Send `snapshot` unless the sidecar already has it or refused it. A refused (NACKed) version is
-   * never sent again on this stream: only a different snapshot goes out (no resend loop, STYLE 6).
+   * never sent again on this stream: only a different snapshot goes out (no resend loop: a refused config would be refused again).
    */
   offer(snapshot: Snapshot, observedAtWallMs: number): void {
     if (this.closed || snapshot.version === this.lastSent || this.parked.has(snapshot.version)) return;

@@ -25,7 +25,7 @@ const closingBrace = storedGzipMember('}');
 
 /**
  * Versions by content and validates with the sidecar's own parser before anything is published
- * (STYLE 6): a config the sidecar would refuse is a control-plane bug, thrown here, not pushed.
+ * (docs/contributing.md, "The control plane"): a config the sidecar would refuse is a control-plane bug, thrown here, not pushed.
  * The service table comes encoded and validated from `shared` (once per snapshot, not per proxy);
  * here only this proxy's own part is: the document is that part with the shared table spliced in
  * as the last field, and its version a hash of that part and the table's hash.

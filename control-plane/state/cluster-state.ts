@@ -1,6 +1,7 @@
 /**
- * The control plane's in-memory cluster state: the watchers' listener (STYLE 4) on one side,
- * immutable snapshots for the translator on the other. Policy evaluation happens here, once per
+ * The control plane's in-memory cluster state: the watchers' listener on one side (they only
+ * report events to a ClusterListener, docs/contributing.md), immutable snapshots for the
+ * translator on the other. Policy evaluation happens here, once per
  * snapshot, so a rejected policy never reaches the translator.
  */
 import { RouteEvaluator, type RouteKind, type RouteVerdict } from '../policy/routes.js';
