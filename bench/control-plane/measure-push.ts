@@ -3,9 +3,9 @@ import { parseProxyConfig, type ProxyConfig } from '../../common/config/index.js
 import { systemClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/log.js';
 import { ControlPlaneSource } from '../../sidecar/config-source/control-plane.js';
-import { ControlPlaneMetrics } from '../metrics/metrics.js';
-import { ConfigServer } from '../server/config-server.js';
-import { buildSnapshot } from '../server/snapshot.js';
+import { ControlPlaneMetrics } from '../../control-plane/metrics/metrics.js';
+import { ConfigServer } from '../../control-plane/server/config-server.js';
+import { buildSnapshot } from '../../control-plane/server/snapshot.js';
 
 const services = Number(process.argv[2] ?? 1000);
 const endpointsPerService = Number(process.argv[3] ?? 3);
