@@ -6,8 +6,8 @@
  */
 import { RouteEvaluator, type RouteKind, type RouteVerdict } from '../policy/routes.js';
 import { TrafficPolicyEvaluator, type PolicyVerdict } from '../policy/traffic-policy.js';
-import { objectKey, type K8sObject, type K8sPod, type K8sPolicyObject } from './k8s.js';
-import type { ClusterSnapshot } from './snapshot.js';
+import { objectKey, type K8sObject, type K8sPod, type K8sPolicyObject } from './k8s-objects.js';
+import type { ClusterSnapshot } from './cluster-snapshot.js';
 
 export const resourceKinds = ['Service', 'EndpointSlice', 'Pod', 'Namespace', 'TrafficPolicy', 'HTTPRoute', 'GRPCRoute'] as const;
 export type ResourceKind = (typeof resourceKinds)[number];
