@@ -4,7 +4,7 @@ SHELL := /bin/bash
 RESULTS := .vitest-results
 VITEST_JSON = --reporter=default --reporter=json --outputFile.json=$(RESULTS)/$(1).json
 
-.PHONY: help setup build lint typecheck check unit test clean
+.PHONY: help setup build lint typecheck imports check unit test clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | sort
@@ -28,7 +28,11 @@ typecheck: setup ## strict type check of everything, tests included
 	@echo "==> type check"
 	npx tsc -p tsconfig.json --noEmit
 
-check: lint typecheck ## lint and type check
+imports: setup ## import-graph check: no import cycles, every import resolves (dependency-cruiser, docs/decisions/0002)
+	@echo "==> import graph"
+	npm run --silent imports
+
+check: lint typecheck imports ## lint, type check and import-graph check
 
 unit: build ## unit and integration tests (real sockets and processes on loopback, no cluster)
 	@mkdir -p $(RESULTS)

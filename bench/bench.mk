@@ -5,7 +5,7 @@ FORTIO_VERSION := $(shell sed -n "s/^export const FORTIO_VERSION = '\(.*\)';/\1/
 FORTIO := $(WEFT_BIN_CACHE)/fortio-$(FORTIO_VERSION)/fortio
 BENCH_ARGS ?=
 
-.PHONY: bench bench-full bench-cores bench-tools bench-report bench-control-plane
+.PHONY: bench bench-full bench-cores bench-tools bench-report bench-control-plane bench-push
 
 $(FORTIO):
 	@echo "==> building fortio v$(FORTIO_VERSION) from its Go module (cached in $(WEFT_BIN_CACHE))"
@@ -28,6 +28,11 @@ bench-full: build bench-tools ## the same with 30 s rows, twice (about half an h
 bench-cores: build bench-tools ## the forwarding-core comparison behind docs/decisions/0600
 	WEFT_BIN_CACHE=$(WEFT_BIN_CACHE) node dist/bench/run.js --profile cores --name forwarding-cores --no-report \
 	  --only direct,nginx-pair,haproxy-pair,core-http-proxy,core-node-http,core-undici,core-heads,core-tcp $(BENCH_ARGS)
+
+# One proxy's full-snapshot push over loopback (docs/decisions/0501): BENCH_PUSH_ARGS="services endpoints-per-service".
+BENCH_PUSH_ARGS ?= 1000 3
+bench-push: build ## one proxy's full-snapshot push for 1000 services over loopback: size, build, send, validate and ACK (seconds)
+	node dist/bench/control-plane/measure-push.js $(BENCH_PUSH_ARGS)
 
 bench-report: build ## regenerate bench/BENCHMARKS.md from the newest data-plane and the newest control-plane results files
 	node dist/bench/report/main.js

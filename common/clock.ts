@@ -1,5 +1,5 @@
 /**
- * Time is injected (STYLE 9): code that waits, backs off or measures takes a Clock, and tests
+ * Time is injected (docs/contributing.md, "Time"): code that waits, backs off or measures takes a Clock, and tests
  * drive a FakeClock (common/testing/fake-clock.ts) instead of sleeping.
  */
 export interface TimerHandle {

@@ -5,20 +5,20 @@
  */
 import type { Clock } from '../common/clock.js';
 import type { Logger } from '../common/log.js';
-import { AdminServer } from './admin/server.js';
+import { AdminServer } from './admin/admin-server.js';
 import type { KubeClient } from './kube/client.js';
 import { LeaseElector } from './leader/lease.js';
-import { ControlPlaneMetrics } from './metrics/metrics.js';
+import { ControlPlaneMetrics } from './metrics/control-plane-metrics.js';
 import type { Authenticator } from './server/auth.js';
 import { ConfigServer } from './server/config-server.js';
 import { Debouncer } from './server/debounce.js';
 import { ClusterState } from './state/cluster-state.js';
-import type { K8sPolicyObject } from './state/k8s.js';
+import type { K8sPolicyObject } from './state/k8s-objects.js';
 import { StatusWriter } from './status/writer.js';
-import { TranslationCache } from './translator/cache.js';
+import { TranslationCache } from './translator/translation-cache.js';
 import { defaultTranslatorOptions, type TranslatorOptions } from './translator/translate.js';
-import type { WatchedResource } from './watchers/resources.js';
-import { WatcherSet } from './watchers/watchers.js';
+import type { WatchedResource } from './watchers/watched-resources.js';
+import { WatcherSet } from './watchers/watcher-set.js';
 
 export interface ControlPlaneOptions {
   client: KubeClient;
@@ -112,7 +112,8 @@ export class ControlPlane {
   }
 
   private onClusterChange(): void {
-    // Runs inside the watch callback: only schedule work, never do it here (STYLE 5).
+    // Runs inside the watch callback: only schedule work, never do it here, so a burst of
+    // events becomes one debounced push and a slow translation never stalls the watch stream.
     const now = this.opts.clock.wallNow();
     this.server.changed(now);
     this.statusDebounce.trigger(now);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { watchedResources } from './watchers/resources.js';
+import { watchedResources } from './watchers/watched-resources.js';
 
 const docs = parseAllDocuments(readFileSync(new URL('../manifests/control-plane/control-plane.yaml', import.meta.url), 'utf8')).map((d) => d.toJS());
 const byKind = (kind: string) => docs.filter((d) => d.kind === kind);

@@ -14,7 +14,8 @@
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock.js';
 import { defaultLimits, defaultPorts } from '../common/config/defaults.js';
-import type { Listeners, ProtocolLimits } from '../common/config/types.js';
+import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/types.js';
+import type { WeftError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import { keepRequestObjectsYoung } from './pipeline/young-generation.js';
@@ -39,14 +40,25 @@ interface Source {
   stop(): Promise<void> | void;
 }
 
+/** What both config sources report: each accepted config, and each one refused (the previous one stays). */
+interface ConfigEvents {
+  onConfig(listener: (config: ProxyConfig) => void): void;
+  onError(listener: (err: WeftError) => void): void;
+}
+
+/** Apply what `source` accepts and count what it refuses, so weft_config_reloads_total sees both for either source. */
+function follow(source: ConfigEvents, sidecar: Sidecar, kind: Source['kind']): void {
+  source.onConfig((config) => sidecar.applyConfig(config, kind));
+  source.onError(() => sidecar.observability.rejectConfig(kind));
+}
+
 /** The file source and its YAML parser are loaded only in static mode; cluster mode does not read YAML. */
 async function fileSource(path: string, sidecar: Sidecar, log: Logger): Promise<Source> {
   const { FileConfigSource } = await import('./config-source/file.js');
   const source = new FileConfigSource({ path, clock: systemClock, log: log.child({ component: 'config-file' }) });
   const first = await source.start();
   sidecar.applyConfig(first, 'file');
-  source.onConfig((config) => sidecar.applyConfig(config, 'file'));
-  source.onError(() => sidecar.observability.rejectConfig('file'));
+  follow(source, sidecar, 'file');
   return { listeners: first.listeners, limits: first.limits, kind: 'file', stop: () => source.stop() };
 }
 
@@ -63,7 +75,7 @@ async function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger
     clock: systemClock,
     log: log.child({ component: 'config-client' }),
   });
-  source.onConfig((config) => sidecar.applyConfig(config, 'control-plane'));
+  follow(source, sidecar, 'control-plane');
   source.start();
   // In a pod the kubelet and Prometheus reach the admin port from outside; /shutdown stays loopback-only.
   // WEFT_OUTBOUND / WEFT_INBOUND / WEFT_ADMIN (host:port) move them, e.g. to run several on one host.

@@ -8,23 +8,9 @@
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { SeriesHistogram } from './metrics-histogram.js';
 import { SeriesLabelCache } from './layers/series-labels.js';
+import { peerLabels, requestLabels, serviceLabels } from './metric-labels.js';
 
-/** Who called and who was called; the shared label set of the per-request metrics. */
-const peerLabels = [
-  'direction',
-  'source_workload',
-  'source_namespace',
-  'destination_service',
-  'destination_namespace',
-  'destination_workload',
-  'route',
-] as const;
-const requestLabels = [...peerLabels, 'status_code', 'status_class', 'grpc_status', 'error_code'] as const;
-const serviceLabels = ['destination_service', 'destination_namespace'] as const;
-
-export type PeerLabel = (typeof peerLabels)[number];
-export type RequestLabel = (typeof requestLabels)[number];
-export type ServiceLabel = (typeof serviceLabels)[number];
+export type { PeerLabel, RequestLabel, ServiceLabel } from './metric-labels.js';
 
 /** Seconds: a sub-millisecond local hop up to a slow call at the 60 s edge of most timeouts. */
 export const durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];

@@ -20,6 +20,7 @@ import type { Random } from '../common/random.js';
 import { Http1Pool } from './upstream/http1-pool.js';
 import { Http2Pool } from './upstream/http2-pool.js';
 import { connectionSlots } from './upstream/connection-limit.js';
+import { namespacedKey } from '../common/keys.js';
 
 export interface SidecarOptions {
   clock?: Clock;
@@ -138,7 +139,7 @@ export class Sidecar {
     };
     this.retireGoneEndpoints(config);
     prunePolicyState(this.policyState, config);
-    const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
+    const services = new Set(config.services.map((s) => namespacedKey(s.namespace, s.name)));
     this.state.connections?.prune((key) => services.has(key));
     this.log.info({ version: config.version, services: config.services.length }, 'config applied');
   }

@@ -14,7 +14,7 @@ import type { ControlPlaneRun } from '../lib/results.js';
 import { forEachBounded } from './bounded.js';
 import { benchService, benchSlice, changedSlice, endpointAddress } from './cluster-objects.js';
 import { endpointReadyInUpdate } from './endpoint-in-config.js';
-import type { FanoutSize } from './fanout.js';
+import type { FanoutSize } from './measure-changes.js';
 import { controlPlaneRun, measureChanges, until } from './measure-changes.js';
 import { SimulatedProxy } from './simulated-proxy.js';
 

@@ -3,7 +3,7 @@
  * hand-written EndpointSlice of M endpoints each (no pods needed), and the change each run makes.
  * The same objects feed the in-process fan-out server and the API-server benchmark.
  */
-import type { K8sEndpointSlice, K8sService } from '../../control-plane/state/k8s.js';
+import type { K8sEndpointSlice, K8sService } from '../../control-plane/state/k8s-objects.js';
 
 export const BENCH_PORT = 8080;
 

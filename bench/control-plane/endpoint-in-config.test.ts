@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSnapshot } from '../../control-plane/server/snapshot.js';
+import { prepareConfig } from '../../control-plane/server/prepared-config.js';
 import { ClusterState } from '../../control-plane/state/cluster-state.js';
 import { translate } from '../../control-plane/translator/translate.js';
 import { benchService, benchSlice, changedSlice, endpointAddress } from './cluster-objects.js';
@@ -11,13 +11,13 @@ describe('endpointReady', () => {
     state.onReplace('Service', Array.from({ length: 400 }, (_, i) => benchService('bench', i)));
     state.onReplace('EndpointSlice', Array.from({ length: 400 }, (_, i) => benchSlice('bench', i, 5)));
     const proxy = { pod: 'p', namespace: 'bench', serviceAccount: 'sa', workload: 'w', labels: {} };
-    const doc = () => documentBytes(buildSnapshot(translate(state.current().snapshot, proxy)).payload);
+    const doc = () => documentBytes(prepareConfig(translate(state.current().snapshot, proxy)).payload);
     const change = changedSlice('bench', 5, 1);
     expect(endpointReady(doc(), change.address)).toBe(true);
     state.onEvent('EndpointSlice', 'MODIFIED', change.slice);
     expect(endpointReady(doc(), change.address)).toBe(false);
     expect(endpointReady(doc(), '192.0.2.1')).toBeUndefined();
-    const update = buildSnapshot(translate(state.current().snapshot, proxy)).payload;
+    const update = prepareConfig(translate(state.current().snapshot, proxy)).payload;
     expect(documentBytes(update, 2048).length).toBeLessThan(documentBytes(update).length);
     expect(endpointReadyInUpdate(update, change.address)).toBe(false);
     // svc-99 sorts last: not in the first 2 KiB of the stream, found in the whole document.

@@ -10,14 +10,8 @@ import { logPath, type BenchContext } from '../lib/context.js';
 import { start, stop, waitForLine } from '../lib/processes.js';
 import type { ControlPlaneRun } from '../lib/results.js';
 import { portAnnouncement } from '../scenarios/node-process.js';
-import { controlPlaneRun, measureChanges, until } from './measure-changes.js';
+import { controlPlaneRun, measureChanges, until, type FanoutSize } from './measure-changes.js';
 import { SimulatedProxy } from './simulated-proxy.js';
-
-export interface FanoutSize {
-  services: number;
-  endpointsPerService: number;
-  proxies: number;
-}
 
 /** Every wait is bounded by `waitSec`; updates that miss it are counted as missed. */
 export async function measureFanout(ctx: BenchContext, size: FanoutSize, changes: number, waitSec: number, log: (line: string) => void): Promise<ControlPlaneRun> {

@@ -24,7 +24,8 @@ import { topFrames, weftTotals, type CpuProfile } from '../profile/top-frames.js
 import { newestResults } from '../report/merge.js';
 import { writeReport } from '../report/write.js';
 import { createBenchObjects, deleteBenchNamespace, measureApiServer, type ApiServerBench } from './apiserver.js';
-import { measureFanout, type FanoutSize } from './fanout.js';
+import { measureFanout } from './fanout.js';
+import type { FanoutSize } from './measure-changes.js';
 
 const { values } = parseArgs({
   options: {

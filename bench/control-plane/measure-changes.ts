@@ -1,9 +1,15 @@
 /** The measuring loop both control-plane scopes share: make a change, wait (bounded) until every proxy has it, sample the server. */
 import { sampleTree } from '../lib/procstat.js';
 import type { ControlPlaneRun } from '../lib/results.js';
-import type { FanoutSize } from './fanout.js';
 import type { SimulatedProxy } from './simulated-proxy.js';
 import { percentile } from './stats.js';
+
+/** The size of one control-plane run: Services, endpoints per Service, proxies (both scopes measure these). */
+export interface FanoutSize {
+  services: number;
+  endpointsPerService: number;
+  proxies: number;
+}
 
 const BETWEEN_CHANGES_MS = 1500;
 

@@ -9,10 +9,10 @@
 import { createInterface } from 'node:readline';
 import { systemClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/log.js';
-import { ControlPlaneMetrics } from '../../control-plane/metrics/metrics.js';
+import { ControlPlaneMetrics } from '../../control-plane/metrics/control-plane-metrics.js';
 import { ConfigServer } from '../../control-plane/server/config-server.js';
 import { ClusterState } from '../../control-plane/state/cluster-state.js';
-import { TranslationCache } from '../../control-plane/translator/cache.js';
+import { TranslationCache } from '../../control-plane/translator/translation-cache.js';
 import { benchService, benchSlice, changedSlice } from './cluster-objects.js';
 
 const NAMESPACE = 'bench';

@@ -1,4 +1,4 @@
-/** Wire types of proto/weft/v1/config.proto as @grpc/proto-loader decodes them; kept apart from the domain model (STYLE 7). */
+/** Wire types of proto/weft/v1/config.proto as @grpc/proto-loader decodes them; kept apart from the domain model so only the edges convert (docs/contributing.md). */
 
 export interface ProxyIdentityMessage {
   pod: string;

@@ -23,6 +23,7 @@ import type {
   TrafficPolicy,
   ValueMatch,
 } from './types.js';
+import { namespacedKey } from '../keys.js';
 
 const protocols = ['http', 'http2', 'grpc', 'tcp'] as const;
 const retryOn = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-status-codes'] as const;
@@ -375,7 +376,7 @@ function checkReferences(config: ProxyConfig): void {
   const ports = new Map<string, Set<number>>();
   const seen = new Set<string>();
   config.services.forEach((s, i) => {
-    const key = `${s.namespace}/${s.name}`;
+    const key = namespacedKey(s.namespace, s.name);
     if (seen.has(key)) throw new ConfigError(`services[${i}]`, `service ${key} is defined twice`);
     seen.add(key);
     ports.set(key, new Set(s.ports.map((p) => p.port)));
@@ -385,7 +386,7 @@ function checkReferences(config: ProxyConfig): void {
       const refs: [BackendRef, string][] = route.backends.map((b, k) => [b, `services[${i}].routes[${j}].backends[${k}]`]);
       if (route.mirror) refs.push([route.mirror.backend, `services[${i}].routes[${j}].mirror.backend`]);
       for (const [b, path] of refs) {
-        const known = ports.get(`${b.namespace}/${b.name}`);
+        const known = ports.get(namespacedKey(b.namespace, b.name));
         if (!known) throw new ConfigError(path, `no service ${b.namespace}/${b.name} in this config`);
         if (!known.has(b.port)) throw new ConfigError(`${path}.port`, `service ${b.namespace}/${b.name} has no port ${b.port}`);
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { K8sPolicyObject } from '../state/k8s.js';
+import type { K8sPolicyObject } from '../state/k8s-objects.js';
 import { RouteEvaluator } from './routes.js';
 import { TrafficPolicyEvaluator } from './traffic-policy.js';
 

@@ -6,10 +6,11 @@
  */
 import { Reader, parseRoute } from '../../common/config/index.js';
 import type { Route } from '../../common/config/types.js';
-import { objectKey, type K8sPolicyObject } from '../state/k8s.js';
+import { objectKey, type K8sPolicyObject } from '../state/k8s-objects.js';
 import { condition, controllerName, type Condition } from './conditions.js';
 import { LastAccepted } from './last-accepted.js';
 import { convertGrpcRule, convertHttpRule, type RouteDoc } from './route-rules.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
 
@@ -73,7 +74,7 @@ export class RouteEvaluator {
       }
       const statuses: RouteParentStatus[] = [];
       for (const parent of parents) {
-        const target = `${parent.namespace ?? ns}/${parent.name}`;
+        const target = namespacedKey(parent.namespace ?? ns, parent.name);
         const found = serviceExists(target);
         const accepted = !found
           ? condition('Accepted', false, 'NoMatchingParent', `Service ${target} does not exist`, generation)
@@ -116,7 +117,7 @@ function convertRoute(kind: RouteKind, obj: K8sPolicyObject, serviceExists: (key
     const path = `spec.rules[${i}]`;
     const docs: RouteDoc[] = kind === 'HTTPRoute' ? convertHttpRule(rule, path, ns) : convertGrpcRule(rule, path, ns);
     docs.forEach((doc, j) => {
-      for (const b of doc.backends) if (!serviceExists(`${b.namespace}/${b.name}`)) missing.add(`${b.namespace}/${b.name}`);
+      for (const b of doc.backends) if (!serviceExists(namespacedKey(b.namespace, b.name))) missing.add(namespacedKey(b.namespace, b.name));
       doc.name = `${obj.metadata.name}.${typeof rule.name === 'string' ? rule.name : i}${docs.length > 1 ? `.${j}` : ''}`;
       routes.push(parseRoute(Reader.root(doc, path), ns));
     });

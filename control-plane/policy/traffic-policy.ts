@@ -9,9 +9,10 @@ import { defaultTrafficPolicy } from '../../common/config/defaults.js';
 import { Reader, trafficPolicy } from '../../common/config/index.js';
 import type { TrafficPolicy } from '../../common/config/types.js';
 import { isPlainObject } from '../../common/config/reader.js';
-import { objectKey, type K8sPolicyObject } from '../state/k8s.js';
+import { objectKey, type K8sPolicyObject } from '../state/k8s-objects.js';
 import { condition, type Condition } from './conditions.js';
 import { LastAccepted } from './last-accepted.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export const policySections = ['loadBalancer', 'timeouts', 'retries', 'outlierDetection', 'connectionLimits', 'rateLimit', 'fault'] as const;
 type Section = (typeof policySections)[number];
@@ -99,7 +100,7 @@ export function parsePolicy(obj: K8sPolicyObject): ParsedPolicy {
   const full = trafficPolicy(Reader.root(rest, 'spec'));
   const sections: Partial<Record<Section, unknown>> = {};
   for (const s of policySections) if (rest[s] !== undefined && rest[s] !== null) sections[s] = full[s];
-  return { target: `${obj.metadata.namespace ?? 'default'}/${name}`, sections: sections as Partial<TrafficPolicy> };
+  return { target: namespacedKey(obj.metadata.namespace ?? 'default', name), sections: sections as Partial<TrafficPolicy> };
 }
 
 function age(o: K8sPolicyObject): string {

@@ -1,6 +1,6 @@
 /** The authentication hook every stream passes before it gets config; mTLS peer checks plug in here. */
 import type * as grpc from '@grpc/grpc-js';
-import type { ProxyIdentity } from './identity.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
 
 export interface AuthRequest {
   identity: ProxyIdentity;

@@ -6,9 +6,9 @@ import type { ConfigUpdateMessage, ProxyMessage } from '../../common/api/wire.js
 import { parseProxyConfig, type ProxyConfig } from '../../common/config/index.js';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
-import { ControlPlaneMetrics } from '../metrics/metrics.js';
+import { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
 import { ConfigServer, type ConfigServerOptions } from './config-server.js';
-import type { ProxyIdentity } from './identity.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
 
 const identity = { pod: 'web-1', namespace: 'default', serviceAccount: 'web', workload: 'web', labels: { app: 'web' }, podIp: '10.0.0.5' };
 

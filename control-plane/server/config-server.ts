@@ -1,4 +1,4 @@
-/** The gRPC config server: accepts sidecar streams, authenticates them, and pushes debounced per-proxy snapshots. */
+/** The gRPC config server: accepts sidecar streams, authenticates them, and pushes debounced per-proxy configs. */
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import { configService } from '../../common/api/load.js';
@@ -6,13 +6,14 @@ import type { ConfigUpdateMessage, ProxyMessage } from '../../common/api/wire.js
 import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { ProxyConfig } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
-import type { ControlPlaneMetrics } from '../metrics/metrics.js';
+import type { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
 import { allowAll, type Authenticator } from './auth.js';
 import { Debouncer } from './debounce.js';
-import { identityFromWire, proxyKey, type ProxyIdentity } from './identity.js';
+import { proxyKey, type ProxyIdentity } from '../state/proxy-identity.js';
+import { identityFromWire } from './wire-identity.js';
 import { ProxyStream } from './proxy-stream.js';
 import { SharedServicesCache } from './shared-services.js';
-import { buildSnapshot, type Snapshot } from './snapshot.js';
+import { prepareConfig, type PreparedConfig } from './prepared-config.js';
 import { withPreEncodedResponses } from './update-encoding.js';
 
 /** Builds one proxy's config from the current cluster state; pure, may throw on a bug. */
@@ -45,7 +46,7 @@ export const serverKeepalive: grpc.ChannelOptions = {
   'grpc.max_send_message_length': 64 * 1024 * 1024,
 };
 
-/** Streams offered their snapshot before the event loop gets a turn to send (about 10 ms of work at 1000 services). */
+/** Streams offered their config before the event loop gets a turn to send (about 10 ms of work at 1000 services). */
 const pushBatch = 32;
 
 /** Makes nonces unique across control-plane replicas and restarts, which helps when reading logs. */
@@ -65,7 +66,7 @@ export class ConfigServer {
   /** The service table is encoded once per snapshot, not once per proxy. */
   private readonly shared = new SharedServicesCache();
   /** A config object handed out again (the translation cache's hit) is not encoded again. */
-  private readonly built = new WeakMap<ProxyConfig, Snapshot>();
+  private readonly prepared = new WeakMap<ProxyConfig, PreparedConfig>();
 
   constructor(private readonly opts: ConfigServerOptions) {
     this.queueLimit = opts.queueLimit ?? 16;
@@ -125,7 +126,7 @@ export class ConfigServer {
   }
 
   /**
-   * Offer every stream its snapshot, a batch at a time: between batches the event loop sends what
+   * Offer every stream its config, a batch at a time: between batches the event loop sends what
    * was written, so the first proxies receive their config while later ones are still being built
    * (with 1000 proxies, building all before sending anything held every update back by the whole
    * build). A newer round replaces one still going, keeping the older change's time for the
@@ -147,17 +148,17 @@ export class ConfigServer {
   }
 
   private push(stream: ProxyStream, observedAtWallMs: number): void {
-    let snapshot;
+    let prepared;
     try {
       const config = this.opts.generate(stream.identity);
-      snapshot = this.built.get(config);
-      if (!snapshot) this.built.set(config, (snapshot = buildSnapshot(config, this.shared)));
+      prepared = this.prepared.get(config);
+      if (!prepared) this.prepared.set(config, (prepared = prepareConfig(config, this.shared)));
     } catch (err) {
       this.opts.metrics.generateErrors.inc();
       this.opts.log.error({ proxy: stream.key, err }, 'could not build config for proxy; it keeps its current one');
       return;
     }
-    stream.offer(snapshot, observedAtWallMs);
+    stream.offer(prepared, observedAtWallMs);
   }
 
   private accept(call: Call): void {

@@ -1,11 +1,11 @@
-/** One sidecar's config stream: sends versioned snapshots with nonces, matches ACK/NACK, parks refused versions, bounds what is unacknowledged. */
+/** One sidecar's config stream: sends versioned configs with nonces, matches ACK/NACK, parks refused versions, bounds what is unacknowledged. */
 import * as grpc from '@grpc/grpc-js';
 import type { AckMessage, NackMessage } from '../../common/api/wire.js';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
-import type { ControlPlaneMetrics } from '../metrics/metrics.js';
-import { proxyKey, type ProxyIdentity } from './identity.js';
-import type { Snapshot } from './snapshot.js';
+import type { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
+import { proxyKey, type ProxyIdentity } from '../state/proxy-identity.js';
+import type { PreparedConfig } from './prepared-config.js';
 
 export interface StreamSink {
   /** An encoded ConfigUpdate (the server's serializer passes those through). */
@@ -39,11 +39,11 @@ export class ProxyStream {
   }
 
   /**
-   * Send `snapshot` unless the sidecar already has it or refused it. A refused (NACKed) version is
-   * never sent again on this stream: only a different snapshot goes out (no resend loop, STYLE 6).
+   * Send `config` unless the sidecar already has it or refused it. A refused (NACKed) version is
+   * never sent again on this stream: only a different config goes out (no resend loop: a refused config would be refused again).
    */
-  offer(snapshot: Snapshot, observedAtWallMs: number): void {
-    if (this.closed || snapshot.version === this.lastSent || this.parked.has(snapshot.version)) return;
+  offer(config: PreparedConfig, observedAtWallMs: number): void {
+    if (this.closed || config.version === this.lastSent || this.parked.has(config.version)) return;
     if (this.inFlight.length >= this.opts.queueLimit) {
       this.opts.metrics.queueOverflows.inc();
       this.opts.log.warn({ proxy: this.key, unacknowledged: this.inFlight.length }, 'sidecar is not acknowledging config; resetting its stream');
@@ -51,11 +51,11 @@ export class ProxyStream {
       return;
     }
     const nonce = `${this.opts.streamId}-${++this.seq}`;
-    this.inFlight.push({ nonce, version: snapshot.version, observedAtWallMs });
-    this.lastSent = snapshot.version;
+    this.inFlight.push({ nonce, version: config.version, observedAtWallMs });
+    this.lastSent = config.version;
     this.opts.metrics.pushes.inc();
-    this.opts.metrics.pushBytes.observe(snapshot.bytes);
-    this.sink.write(snapshot.encode(nonce, observedAtWallMs));
+    this.opts.metrics.pushBytes.observe(config.bytes);
+    this.sink.write(config.encode(nonce, observedAtWallMs));
   }
 
   onAck(ack: AckMessage): void {

@@ -2,7 +2,7 @@
  * The service table every proxy of a snapshot shares, encoded once: its JSON text, validated with
  * the sidecar's parser once, hashed once and gzipped once as a gzip member that every proxy's
  * payload repeats byte for byte (gzip members concatenate; the sidecar's gunzip reads them as one
- * document). Per proxy, only the small rest of the document is built (snapshot.ts).
+ * document). Per proxy, only the small rest of the document is built (prepared-config.ts).
  */
 import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';

@@ -1,12 +1,13 @@
 /**
- * The control plane's in-memory cluster state: the watchers' listener (STYLE 4) on one side,
- * immutable snapshots for the translator on the other. Policy evaluation happens here, once per
+ * The control plane's in-memory cluster state: the watchers' listener on one side (they only
+ * report events to a ClusterListener, docs/contributing.md), immutable snapshots for the
+ * translator on the other. Policy evaluation happens here, once per
  * snapshot, so a rejected policy never reaches the translator.
  */
 import { RouteEvaluator, type RouteKind, type RouteVerdict } from '../policy/routes.js';
 import { TrafficPolicyEvaluator, type PolicyVerdict } from '../policy/traffic-policy.js';
-import { objectKey, type K8sObject, type K8sPod, type K8sPolicyObject } from './k8s.js';
-import type { ClusterSnapshot } from './snapshot.js';
+import { objectKey, type K8sObject, type K8sPod, type K8sPolicyObject } from './k8s-objects.js';
+import type { ClusterSnapshot } from './cluster-snapshot.js';
 
 export const resourceKinds = ['Service', 'EndpointSlice', 'Pod', 'Namespace', 'TrafficPolicy', 'HTTPRoute', 'GRPCRoute'] as const;
 export type ResourceKind = (typeof resourceKinds)[number];

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import type { StateView } from '../state/cluster-state.js';
-import { emptySnapshot } from '../state/snapshot.js';
+import { emptySnapshot } from '../state/cluster-snapshot.js';
 import { FakeApiServer } from '../testing/fake-apiserver.js';
 import { condition, controllerName } from '../policy/conditions.js';
 import { StatusWriter } from './writer.js';

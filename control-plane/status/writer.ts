@@ -9,7 +9,7 @@ import type { KubeClient } from '../kube/client.js';
 import { controllerName, type Condition } from '../policy/conditions.js';
 import type { RouteParentStatus } from '../policy/routes.js';
 import type { ResourceKind, StateView } from '../state/cluster-state.js';
-import type { K8sPolicyObject } from '../state/k8s.js';
+import type { K8sPolicyObject } from '../state/k8s-objects.js';
 
 const collections: Partial<Record<ResourceKind, string>> = {
   TrafficPolicy: '/apis/policy.weft.dev/v1alpha1/namespaces/{ns}/trafficpolicies/{name}/status',

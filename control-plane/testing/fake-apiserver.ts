@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ClientNodeKube } from '../kube/client.js';
+import { namespacedKey } from '../../common/keys.js';
 
 interface Stored {
   metadata: { name: string; namespace?: string; resourceVersion?: string; [k: string]: unknown };
@@ -92,7 +93,7 @@ export class FakeApiServer {
 
   remove(path: string, namespace: string | undefined, name: string): void {
     const m = this.collection(path);
-    const key = namespace ? `${namespace}/${name}` : name;
+    const key = namespacedKey(namespace, name);
     const old = m.get(key);
     if (!old) return;
     m.delete(key);
@@ -202,14 +203,14 @@ export class FakeApiServer {
     const m = /^(.*)\/namespaces\/([^/]+)\/([^/]+)\/([^/]+?)(\/status)?$/.exec(path);
     if (!m) return undefined;
     const map = this.collection(`${m[1]}/${m[3]}`);
-    const key = `${m[2]}/${m[4]}`;
+    const key = namespacedKey(m[2], m[4]!);
     const obj = map.get(key);
     return obj && { map, key, obj };
   }
 }
 
 function keyOf(o: Stored): string {
-  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+  return namespacedKey(o.metadata.namespace, o.metadata.name);
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {

@@ -1,7 +1,7 @@
 /** A small mesh as Kubernetes objects, for tests of the translator and the snapshot encoding: a workload of pods, Services selecting it, EndpointSlices. */
-import type { ProxyIdentity } from '../server/identity.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
 import { ClusterState } from '../state/cluster-state.js';
-import type { K8sEndpointSlice, K8sPod, K8sService } from '../state/k8s.js';
+import type { K8sEndpointSlice, K8sPod, K8sService } from '../state/k8s-objects.js';
 
 export function meshService(name: string, namespace: string, selector?: Record<string, string>, targetPort = 8080): K8sService {
   return { kind: 'Service', metadata: { name, namespace }, spec: { clusterIPs: ['10.96.0.1'], selector, ports: [{ name: 'http', port: 80, targetPort }] } };

@@ -1,10 +1,11 @@
 /** A Service's ports with their endpoints, merged from every EndpointSlice of the Service; named target ports come resolved per slice. */
 import type { Endpoint, ServicePort } from '../../common/config/types.js';
-import type { K8sEndpointSlice, K8sService } from '../state/k8s.js';
-import type { ClusterSnapshot } from '../state/snapshot.js';
+import type { K8sEndpointSlice, K8sService } from '../state/k8s-objects.js';
+import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
 import { portProtocol } from './protocol.js';
-import { indexOf } from './snapshot-index.js';
+import { clusterIndex } from './cluster-index.js';
 import { spiffeId, workloadName } from './workload.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export function servicePorts(svc: K8sService, slices: readonly K8sEndpointSlice[], snapshot: ClusterSnapshot, trustDomain: string): ServicePort[] {
   return (svc.spec?.ports ?? [])
@@ -19,7 +20,7 @@ export function servicePorts(svc: K8sService, slices: readonly K8sEndpointSlice[
 
 /** The EndpointSlices that belong to a Service (by the well-known label), in a stable order. */
 export function slicesOf(snapshot: ClusterSnapshot, namespace: string, name: string): K8sEndpointSlice[] {
-  return (indexOf(snapshot).slicesByService.get(`${namespace}/${name}`) ?? []).filter((s) => s.addressType !== 'FQDN');
+  return (clusterIndex(snapshot).slicesByService.get(namespacedKey(namespace, name)) ?? []).filter((s) => s.addressType !== 'FQDN');
 }
 
 function endpointsFor(portName: string, slices: readonly K8sEndpointSlice[], snapshot: ClusterSnapshot, trustDomain: string): Endpoint[] {
@@ -31,7 +32,7 @@ function endpointsFor(portName: string, slices: readonly K8sEndpointSlice[], sna
       const c = e.conditions ?? {};
       // ready=nil means ready (EndpointSlice API); terminating endpoints are never ready.
       const ready = c.ready !== false && c.terminating !== true;
-      const pod = e.targetRef?.kind === 'Pod' && e.targetRef.name ? snapshot.pods.get(`${slice.metadata.namespace}/${e.targetRef.name}`) : undefined;
+      const pod = e.targetRef?.kind === 'Pod' && e.targetRef.name ? snapshot.pods.get(namespacedKey(slice.metadata.namespace, e.targetRef.name)) : undefined;
       for (const address of e.addresses) {
         const key = `${address}:${sp.port}`;
         // The same endpoint can sit in two slices while the controller moves it; the ready copy wins.

@@ -1,9 +1,10 @@
 /** The ports this proxy's own pod serves: every target port of every Service that selects the pod. */
 import type { InboundPort } from '../../common/config/types.js';
-import type { K8sPod, K8sService } from '../state/k8s.js';
-import type { ClusterSnapshot } from '../state/snapshot.js';
+import type { K8sPod, K8sService } from '../state/k8s-objects.js';
+import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
 import { portProtocol } from './protocol.js';
-import { indexOf } from './snapshot-index.js';
+import { clusterIndex } from './cluster-index.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export interface PodView {
   namespace: string;
@@ -30,7 +31,7 @@ export function selectingServices(snapshot: ClusterSnapshot, namespace: string, 
   if (!bySelector) selections.set(snapshot, (bySelector = new Map()));
   const key = JSON.stringify([namespace, Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))]);
   let hit = bySelector.get(key);
-  if (!hit) bySelector.set(key, (hit = (indexOf(snapshot).servicesByNamespace.get(namespace) ?? []).filter((s) => selects(s, labels))));
+  if (!hit) bySelector.set(key, (hit = (clusterIndex(snapshot).servicesByNamespace.get(namespace) ?? []).filter((s) => selects(s, labels))));
   return hit;
 }
 
@@ -56,7 +57,7 @@ function resolveTargetPort(target: number | string, view: PodView, snapshot: Clu
     if (hit) return hit.containerPort;
   }
   const portName = svc.spec?.ports?.find((p) => p.targetPort === target)?.name ?? '';
-  for (const slice of indexOf(snapshot).slicesByService.get(`${view.namespace}/${svc.metadata.name}`) ?? []) {
+  for (const slice of clusterIndex(snapshot).slicesByService.get(namespacedKey(view.namespace, svc.metadata.name)) ?? []) {
     if (!slice.endpoints?.some((e) => e.targetRef?.name === view.name)) continue;
     const port = slice.ports?.find((p) => (p.name ?? '') === portName)?.port;
     if (port) return port;

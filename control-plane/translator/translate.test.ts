@@ -2,10 +2,10 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { parseProxyConfig } from '../../common/config/index.js';
-import type { ProxyIdentity } from '../server/identity.js';
-import { buildSnapshot } from '../server/snapshot.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
+import { prepareConfig } from '../server/prepared-config.js';
 import { ClusterState, type ResourceKind } from '../state/cluster-state.js';
-import type { K8sObject } from '../state/k8s.js';
+import { objectKey, type K8sObject } from '../state/k8s-objects.js';
 import { translate } from './translate.js';
 
 interface StatusExpectation {
@@ -49,14 +49,14 @@ describe('translate (YAML fixtures in testdata/)', () => {
       const expected = parseProxyConfig({ node: { pod, namespace, serviceAccount, workload }, ...fx.expect });
       expect({ ...config, version: '' }).toEqual({ ...expected, version: '' });
       // What the server would send passes the sidecar's validator.
-      expect(() => buildSnapshot(config)).not.toThrow();
+      expect(() => prepareConfig(config)).not.toThrow();
       for (const s of fx.status ?? []) {
         if (s.kind === 'TrafficPolicy') {
           const v = view.policyVerdicts.find((p) => p.key === s.name);
           expect(v, s.name).toBeDefined();
           expect(v!.condition).toMatchObject({ type: 'Accepted', status: s.Accepted, ...(s.reason ? { reason: s.reason } : {}) });
           if (s.message) expect(v!.condition.message).toContain(s.message);
-          expect(v!.condition.observedGeneration).toBe(fx.objects.find((o) => `${o.metadata.namespace}/${o.metadata.name}` === s.name)?.metadata.generation);
+          expect(v!.condition.observedGeneration).toBe(fx.objects.find((o) => objectKey(o) === s.name)?.metadata.generation);
         } else {
           const v = view.routeVerdicts.find((r) => r.kind === s.kind && r.key === s.name);
           const parent = v?.parents.find((p) => p.parentRef.name === s.parent);

@@ -4,10 +4,11 @@
  */
 import { defaultLimits, defaultPorts, defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { ProxyConfig, Route, Service } from '../../common/config/types.js';
-import type { ProxyIdentity } from '../server/identity.js';
-import type { ClusterSnapshot } from '../state/snapshot.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
+import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
 import { servicePorts, slicesOf } from './endpoints.js';
 import { inboundPorts } from './inbound.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export interface TranslatorOptions {
   clusterDomain: string;
@@ -29,7 +30,7 @@ export function translate(snapshot: ClusterSnapshot, identity: ProxyIdentity, op
 export type LocalConfig = Omit<ProxyConfig, 'services'>;
 
 export function translateLocal(snapshot: ClusterSnapshot, identity: ProxyIdentity, opts: TranslatorOptions = defaultTranslatorOptions): LocalConfig {
-  const pod = snapshot.pods.get(`${identity.namespace}/${identity.pod}`);
+  const pod = snapshot.pods.get(namespacedKey(identity.namespace, identity.pod));
   return {
     version: '',
     node: { workload: identity.workload, namespace: identity.namespace, serviceAccount: identity.serviceAccount, pod: identity.pod },
@@ -73,8 +74,8 @@ export function meshServices(snapshot: ClusterSnapshot, opts: TranslatorOptions)
       routes: [],
     });
   }
-  const known = new Map(services.map((s) => [`${s.namespace}/${s.name}`, new Set(s.ports.map((p) => p.port))]));
-  for (const s of services) s.routes = resolveRoutes(snapshot.routes.get(`${s.namespace}/${s.name}`) ?? [], known);
+  const known = new Map(services.map((s) => [namespacedKey(s.namespace, s.name), new Set(s.ports.map((p) => p.port))]));
+  for (const s of services) s.routes = resolveRoutes(snapshot.routes.get(namespacedKey(s.namespace, s.name)) ?? [], known);
   if (!perOpts) servicesBySnapshot.set(snapshot, (perOpts = new Map()));
   perOpts.set(memoKey, services);
   return services;
@@ -82,7 +83,7 @@ export function meshServices(snapshot: ClusterSnapshot, opts: TranslatorOptions)
 
 /** Backends (and mirrors) must name a service and port this config has; a rule left with no weighted backend is dropped. */
 function resolveRoutes(routes: readonly Route[], known: Map<string, Set<number>>): Route[] {
-  const exists = (b: { name: string; namespace: string; port: number }): boolean => known.get(`${b.namespace}/${b.name}`)?.has(b.port) ?? false;
+  const exists = (b: { name: string; namespace: string; port: number }): boolean => known.get(namespacedKey(b.namespace, b.name))?.has(b.port) ?? false;
   const out: Route[] = [];
   for (const r of routes) {
     const backends = r.backends.filter(exists);

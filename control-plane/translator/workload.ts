@@ -1,5 +1,5 @@
 /** Names a pod's workload the way people do: the Deployment behind a ReplicaSet, else the owner, else the pod. */
-import type { K8sPod } from '../state/k8s.js';
+import type { K8sPod } from '../state/k8s-objects.js';
 
 export function workloadName(pod: K8sPod): string {
   const owner = pod.metadata.ownerReferences?.find((o) => o.controller) ?? pod.metadata.ownerReferences?.[0];

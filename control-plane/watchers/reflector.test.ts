@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
-import { ControlPlaneMetrics } from '../metrics/metrics.js';
+import { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
 import { ClusterState } from '../state/cluster-state.js';
 import { FakeApiServer } from '../testing/fake-apiserver.js';
 import { Reflector } from './reflector.js';
-import { watchedResources } from './resources.js';
-import { WatcherSet } from './watchers.js';
+import { watchedResources } from './watched-resources.js';
+import { WatcherSet } from './watcher-set.js';
 
 const services = watchedResources.find((r) => r.kind === 'Service')!;
 const svc = (name: string, port = 80) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { ports: [{ port }] } });

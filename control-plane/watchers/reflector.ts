@@ -8,10 +8,10 @@ import type { Clock, TimerHandle } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { KubeClient } from '../kube/client.js';
 import { KubeApiError } from '../kube/client.js';
-import type { ControlPlaneMetrics } from '../metrics/metrics.js';
+import type { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
 import type { ClusterListener, WatchEventType } from '../state/cluster-state.js';
-import type { K8sObject } from '../state/k8s.js';
-import type { WatchedResource } from './resources.js';
+import type { K8sObject } from '../state/k8s-objects.js';
+import type { WatchedResource } from './watched-resources.js';
 
 export interface ReflectorOptions {
   client: KubeClient;

@@ -3,7 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { parseProxyConfig, toDocument } from '../../common/config/index.js';
 import { builtEntry } from '../../common/testing/built-entry.js';
+import { FakeControlPlane } from '../testing/fake-control-plane.js';
 
 const main = builtEntry('sidecar/main.js');
 
@@ -59,5 +61,35 @@ describe('weft-sidecar (the built entry point, as a process) seen through its ad
     expect((await get('/shutdown', 'POST')).status).toBe(202);
     expect(await exited).toBe(0);
     expect(out).toContain('"reason":"admin /shutdown"');
+  });
+
+  it('counts a config the control plane pushes and it refuses (NACK) as rejected, keeping the previous one', async () => {
+    const cp = new FakeControlPlane();
+    await cp.start();
+    cleanups.push(() => cp.stop());
+    const env = { ...process.env, WEFT_OUTBOUND: '127.0.0.1:0', WEFT_INBOUND: '127.0.0.1:0', WEFT_ADMIN: '127.0.0.1:0', POD_NAME: 'web-1', POD_NAMESPACE: 'shop' };
+    const child = spawn(process.execPath, [main.pathname, '--control-plane', `127.0.0.1:${cp.port}`], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.stderr.on('data', (d: Buffer) => (out += d));
+    cleanups.push(() => child.exitCode === null && child.kill('SIGKILL'));
+
+    await vi.waitFor(() => expect(out).toContain('ready after the first config'), { timeout: 15_000, interval: 50 });
+    const admin = (JSON.parse(out.split('\n').find((l) => l.includes('ready after the first config'))!) as { admin: number }).admin;
+    const metrics = async (): Promise<string> => (await fetch(`http://127.0.0.1:${admin}/metrics`)).text();
+    const service = (port: number) => ({ name: 'reviews', namespace: 'shop', ports: [{ port, endpoints: [] }] });
+    await vi.waitFor(() => expect(cp.received[0]?.hello).toBeDefined(), { timeout: 10_000, interval: 20 });
+
+    cp.send(toDocument(parseProxyConfig({ version: 'c-1', node: { workload: 'web', namespace: 'shop' }, services: [service(9080)] })), 'c-1', 'n1');
+    await vi.waitFor(() => expect(cp.replies()[0]?.ack).toBeDefined(), { timeout: 10_000, interval: 20 });
+    // The same document with a port no config may have: the sidecar's validator refuses it.
+    const refused = { ...toDocument(parseProxyConfig({ version: 'c-2', node: { workload: 'web', namespace: 'shop' }, services: [service(9080)] })), services: [service(99999)] };
+    cp.send(refused, 'c-2', 'n2');
+    await vi.waitFor(() => expect(cp.replies()[1]?.nack?.error).toContain('must be at most 65535'), { timeout: 10_000, interval: 20 });
+
+    const text = await metrics();
+    expect(text).toContain('weft_config_info{version="c-1"} 1');
+    expect(text).toContain('weft_config_reloads_total{source="control-plane",result="applied"} 1');
+    expect(text).toContain('weft_config_reloads_total{source="control-plane",result="rejected"} 1');
   });
 });

@@ -1,49 +1,9 @@
-import * as grpc from '@grpc/grpc-js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { configService } from '../../common/api/load.js';
-import { encodePayload } from '../../common/api/payload.js';
-import type { ConfigUpdateMessage, ProxyMessage } from '../../common/api/wire.js';
 import { toDocument, parseProxyConfig, type ProxyConfig } from '../../common/config/index.js';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
+import { FakeControlPlane } from '../testing/fake-control-plane.js';
 import { ControlPlaneSource, identityFrom } from './control-plane.js';
-
-type Call = grpc.ServerDuplexStream<ProxyMessage, ConfigUpdateMessage>;
-
-/** A scripted control plane: records what sidecars say and sends what the test tells it to. */
-class FakeControlPlane {
-  readonly received: ProxyMessage[] = [];
-  readonly calls: Call[] = [];
-  private server = new grpc.Server();
-  port = 0;
-
-  async start(port = 0): Promise<void> {
-    this.server = new grpc.Server();
-    this.server.addService(configService().service, {
-      streamConfig: (call: Call) => {
-        this.calls.push(call);
-        call.on('data', (m: ProxyMessage) => this.received.push(m));
-        call.on('error', () => undefined);
-        call.on('end', () => call.end());
-      },
-    });
-    this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
-    );
-  }
-
-  send(config: unknown, version: string, nonce: string): void {
-    this.calls.at(-1)!.write({ version, nonce, ...encodePayload(JSON.stringify(config)), observedAtUnixMs: '0' });
-  }
-
-  stop(): void {
-    this.server.forceShutdown();
-  }
-
-  replies(): ProxyMessage[] {
-    return this.received.filter((m) => m.ack || m.nack);
-  }
-}
 
 const identity = { pod: 'web-1', namespace: 'default', serviceAccount: 'web', workload: 'web', labels: { app: 'web' }, podIp: '10.0.0.5' };
 const config = (version: string, port = 9080): ProxyConfig =>

@@ -1,5 +1,5 @@
 /**
- * The narrow policy each layer asks for (STYLE 3), read from the routed target. Route-level
+ * The narrow policy each layer asks for (docs/contributing.md, "Writing a layer"), read from the routed target. Route-level
  * overrides (timeouts, retries) win over the service's TrafficPolicy. The pipeline passes these as
  * the layers' selectors; tests pass their own.
  */

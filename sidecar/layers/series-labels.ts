@@ -7,7 +7,7 @@
  * (docs/decisions/0260).
  */
 import type { HistogramSeries } from '../metrics-histogram.js';
-import type { PeerLabel, RequestLabel } from '../metrics.js';
+import type { PeerLabel, RequestLabel } from '../metric-labels.js';
 
 export interface SeriesLabels {
   peers: Record<PeerLabel, string>;

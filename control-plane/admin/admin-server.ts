@@ -2,7 +2,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../../common/log.js';
-import type { ControlPlaneMetrics } from '../metrics/metrics.js';
+import type { ControlPlaneMetrics } from '../metrics/control-plane-metrics.js';
 
 export interface AdminSources {
   metrics: ControlPlaneMetrics;

@@ -1,15 +1,8 @@
-/** Who a connected sidecar is, as the translator needs it; converted from the wire Hello. */
+/** A sidecar's Hello identity from the wire to the model: absent fields defaulted, an unusable one refused. */
 import type { ProxyIdentityMessage } from '../../common/api/wire.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
 
-export interface ProxyIdentity {
-  pod: string;
-  namespace: string;
-  serviceAccount: string;
-  workload: string;
-  labels: Readonly<Record<string, string>>;
-  podIp?: string;
-}
-
+/** The identity a Hello carries, or undefined when it names no namespace or no pod/workload. */
 export function identityFromWire(m: ProxyIdentityMessage | undefined): ProxyIdentity | undefined {
   if (!m || !m.namespace || !(m.pod || m.workload)) return undefined;
   return {
@@ -22,7 +15,3 @@ export function identityFromWire(m: ProxyIdentityMessage | undefined): ProxyIden
   };
 }
 
-/** `namespace/pod`: how logs and metrics name a proxy. */
-export function proxyKey(id: Pick<ProxyIdentity, 'namespace' | 'pod'>): string {
-  return `${id.namespace}/${id.pod}`;
-}

@@ -1,6 +1,6 @@
 /** An immutable view of the cluster, the translator's only input besides the proxy's identity. */
 import type { Route, TrafficPolicy } from '../../common/config/types.js';
-import type { K8sEndpointSlice, K8sNamespace, K8sPod, K8sService } from './k8s.js';
+import type { K8sEndpointSlice, K8sNamespace, K8sPod, K8sService } from './k8s-objects.js';
 
 /** Routes attached to one Service (GAMMA), in precedence order; backends not yet checked against the config. */
 export type AttachedRoutes = ReadonlyMap<string, readonly Route[]>;

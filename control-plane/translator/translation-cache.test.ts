@@ -1,11 +1,11 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import type { ProxyIdentity } from '../server/identity.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
 import { ClusterState, type ResourceKind } from '../state/cluster-state.js';
-import type { K8sObject } from '../state/k8s.js';
+import type { K8sObject } from '../state/k8s-objects.js';
 import { meshPod, meshState, proxyOf } from '../testing/mesh-objects.js';
-import { TranslationCache } from './cache.js';
+import { TranslationCache } from './translation-cache.js';
 import { translate } from './translate.js';
 
 const dir = new URL('./testdata/', import.meta.url);

@@ -3,9 +3,9 @@ import { parseProxyConfig, type ProxyConfig } from '../../common/config/index.js
 import { systemClock } from '../../common/clock.js';
 import { silentLogger } from '../../common/log.js';
 import { ControlPlaneSource } from '../../sidecar/config-source/control-plane.js';
-import { ControlPlaneMetrics } from '../metrics/metrics.js';
-import { ConfigServer } from '../server/config-server.js';
-import { buildSnapshot } from '../server/snapshot.js';
+import { ControlPlaneMetrics } from '../../control-plane/metrics/control-plane-metrics.js';
+import { ConfigServer } from '../../control-plane/server/config-server.js';
+import { prepareConfig } from '../../control-plane/server/prepared-config.js';
 
 const services = Number(process.argv[2] ?? 1000);
 const endpointsPerService = Number(process.argv[3] ?? 3);
@@ -24,7 +24,7 @@ function bigConfig(): ProxyConfig {
 
 const config = bigConfig();
 let t = performance.now();
-const snapshot = buildSnapshot(config);
+const prepared = prepareConfig(config);
 const buildMs = performance.now() - t;
 
 const server = new ConfigServer({ generate: () => config, clock: systemClock, log: silentLogger, metrics: new ControlPlaneMetrics() });
@@ -39,4 +39,4 @@ await new Promise<void>((resolve) => {
 const pushMs = performance.now() - t;
 await source.stop();
 await server.stop(200);
-console.log(JSON.stringify({ services, endpointsPerService, jsonBytes: snapshot.jsonBytes, wireBytes: snapshot.bytes, buildAndValidateMs: Math.round(buildMs), connectPushValidateApplyMs: Math.round(pushMs) }));
+console.log(JSON.stringify({ services, endpointsPerService, jsonBytes: prepared.jsonBytes, wireBytes: prepared.bytes, buildAndValidateMs: Math.round(buildMs), connectPushValidateApplyMs: Math.round(pushMs) }));

@@ -1,4 +1,4 @@
-/** An immutable, validated, content-versioned config snapshot for one proxy, ready to send. */
+/** One proxy's config prepared for pushing: validated, versioned by content and encoded, immutable. */
 import { createHash } from 'node:crypto';
 import { gzipThresholdBytes } from '../../common/api/payload.js';
 import type { ConfigUpdateMessage } from '../../common/api/wire.js';
@@ -7,7 +7,7 @@ import { SharedServicesCache } from './shared-services.js';
 import { storedGzipMember } from './stored-gzip.js';
 import { encodeUpdate } from './update-encoding.js';
 
-export interface Snapshot {
+export interface PreparedConfig {
   /** Content hash: equal versions carry equal configs, on every replica and across restarts. */
   readonly version: string;
   /** The document (`version` included) as it goes on the wire, gzipped when large; joined on first use (the server sends `encode`). */
@@ -25,12 +25,12 @@ const closingBrace = storedGzipMember('}');
 
 /**
  * Versions by content and validates with the sidecar's own parser before anything is published
- * (STYLE 6): a config the sidecar would refuse is a control-plane bug, thrown here, not pushed.
+ * (docs/contributing.md, "The control plane"): a config the sidecar would refuse is a control-plane bug, thrown here, not pushed.
  * The service table comes encoded and validated from `shared` (once per snapshot, not per proxy);
  * here only this proxy's own part is: the document is that part with the shared table spliced in
  * as the last field, and its version a hash of that part and the table's hash.
  */
-export function buildSnapshot(config: ProxyConfig, shared: SharedServicesCache = new SharedServicesCache(1)): Snapshot {
+export function prepareConfig(config: ProxyConfig, shared: SharedServicesCache = new SharedServicesCache(1)): PreparedConfig {
   const services = shared.get(config);
   const { services: _omitted, version: _unversioned, ...local } = toDocument({ ...config, services: [] });
   // A placeholder version spares the parser hashing a document it is only asked to check.

@@ -3,12 +3,13 @@
  * EndpointSlices of each Service and the Services of each namespace. Without them, translating a
  * snapshot scans every slice for every Service (services x slices).
  */
-import type { K8sEndpointSlice, K8sService } from '../state/k8s.js';
-import type { ClusterSnapshot } from '../state/snapshot.js';
+import type { K8sEndpointSlice, K8sService } from '../state/k8s-objects.js';
+import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
+import { namespacedKey } from '../../common/keys.js';
 
 export const serviceNameLabel = 'kubernetes.io/service-name';
 
-export interface SnapshotIndex {
+export interface ClusterIndex {
   /** `namespace/service` -> every EndpointSlice labelled for it, sorted by name. */
   slicesByService: ReadonlyMap<string, readonly K8sEndpointSlice[]>;
   /** namespace -> its Services, sorted by name. */
@@ -16,16 +17,16 @@ export interface SnapshotIndex {
 }
 
 /** Keyed by the (immutable) snapshot object, so an index dies with its snapshot. */
-const indexes = new WeakMap<ClusterSnapshot, SnapshotIndex>();
+const indexes = new WeakMap<ClusterSnapshot, ClusterIndex>();
 
-export function indexOf(snapshot: ClusterSnapshot): SnapshotIndex {
+export function clusterIndex(snapshot: ClusterSnapshot): ClusterIndex {
   const hit = indexes.get(snapshot);
   if (hit) return hit;
   const slicesByService = new Map<string, K8sEndpointSlice[]>();
   for (const s of snapshot.endpointSlices.values()) {
     const service = s.metadata.labels?.[serviceNameLabel];
     if (!service) continue;
-    const key = `${s.metadata.namespace ?? ''}/${service}`;
+    const key = namespacedKey(s.metadata.namespace, service);
     const list = slicesByService.get(key);
     if (list) list.push(s);
     else slicesByService.set(key, [s]);

@@ -4,15 +4,15 @@ import { decodePayload } from '../../common/api/payload.js';
 import type { ConfigUpdateMessage } from '../../common/api/wire.js';
 import { parseProxyConfig, toDocument, type ProxyConfig } from '../../common/config/index.js';
 import { meshPod, meshSlice, meshState, proxyOf } from '../testing/mesh-objects.js';
-import { TranslationCache } from '../translator/cache.js';
+import { TranslationCache } from '../translator/translation-cache.js';
 import { translate } from '../translator/translate.js';
 import { SharedServicesCache } from './shared-services.js';
-import { buildSnapshot } from './snapshot.js';
+import { prepareConfig } from './prepared-config.js';
 
 const sentUpdate = (b: Buffer): ConfigUpdateMessage => Object.values(configService().service)[0]!.responseDeserialize(b) as ConfigUpdateMessage;
-const documentOf = (s: ReturnType<typeof buildSnapshot>): unknown => JSON.parse(decodePayload(s.payload));
+const documentOf = (s: ReturnType<typeof prepareConfig>): unknown => JSON.parse(decodePayload(s.payload));
 
-describe('buildSnapshot with a shared service table', () => {
+describe('prepareConfig with a shared service table', () => {
   for (const [label, services, endpoints] of [['plain JSON', 3, 2], ['gzipped', 60, 5]] as const) {
     it(`sends, per proxy, exactly the document uncached translation gives (${label})`, () => {
       const { state, pods } = meshState(services, endpoints);
@@ -20,7 +20,7 @@ describe('buildSnapshot with a shared service table', () => {
       const shared = new SharedServicesCache();
       for (const pod of pods) {
         const config = translate(snapshot, proxyOf(pod));
-        const built = buildSnapshot(config, shared);
+        const built = prepareConfig(config, shared);
         expect(built.payload.configJsonGzip.length > 0).toBe(label === 'gzipped');
         expect(documentOf(built)).toEqual(JSON.parse(JSON.stringify(toDocument({ ...config, version: built.version }))));
         expect(parseProxyConfig(documentOf(built))).toEqual({ ...config, version: built.version });
@@ -38,17 +38,17 @@ describe('buildSnapshot with a shared service table', () => {
     const { state, pods } = meshState(4, 2);
     const snapshot = state.current().snapshot;
     const [web1, web2] = pods.map((p) => translate(snapshot, proxyOf(p)));
-    const v = buildSnapshot(web1!).version;
-    expect(buildSnapshot(web1!, new SharedServicesCache()).version).toBe(v);
-    expect(buildSnapshot(translate(state.current().snapshot, proxyOf(pods[0]!))).version).toBe(v);
-    expect(buildSnapshot(web2!).version).not.toBe(v);
+    const v = prepareConfig(web1!).version;
+    expect(prepareConfig(web1!, new SharedServicesCache()).version).toBe(v);
+    expect(prepareConfig(translate(state.current().snapshot, proxyOf(pods[0]!))).version).toBe(v);
+    expect(prepareConfig(web2!).version).not.toBe(v);
   });
 
   it('a pod change re-versions only that proxy and re-uses the encoded table; an endpoint change re-versions every proxy once', () => {
     const { state, pods } = meshState(30, 3);
     const shared = new SharedServicesCache();
     const translations = new TranslationCache();
-    const versions = () => pods.map((p) => buildSnapshot(translations.translate(state.current().snapshot, proxyOf(p)), shared).version);
+    const versions = () => pods.map((p) => prepareConfig(translations.translate(state.current().snapshot, proxyOf(p)), shared).version);
     const v0 = versions();
     state.onEvent('Pod', 'MODIFIED', meshPod('api-1', 'default', { app: 'web' }));
     const v1 = versions();
@@ -66,7 +66,7 @@ describe('buildSnapshot with a shared service table', () => {
     const shared = new SharedServicesCache(2);
     for (let k = 0; k < 10; k++) {
       state.onEvent('EndpointSlice', 'MODIFIED', meshSlice('svc-0', 'default', [`10.9.0.${k + 1}`]));
-      buildSnapshot(translate(state.current().snapshot, proxyOf(pods[0]!)), shared);
+      prepareConfig(translate(state.current().snapshot, proxyOf(pods[0]!)), shared);
       expect(shared.size).toBeLessThanOrEqual(2);
     }
     expect(shared.encodes).toBe(10);
@@ -76,8 +76,8 @@ describe('buildSnapshot with a shared service table', () => {
     const { state, pods } = meshState(2, 1);
     const config = translate(state.current().snapshot, proxyOf(pods[0]!));
     const twice: ProxyConfig = { ...config, services: [config.services[0]!, config.services[0]!] };
-    expect(() => buildSnapshot(twice)).toThrow(/defined twice/);
+    expect(() => prepareConfig(twice)).toThrow(/defined twice/);
     const badInbound: ProxyConfig = { ...config, inbound: [{ port: 70000, appAddress: '127.0.0.1', appPort: 1, protocol: 'http' }] };
-    expect(() => buildSnapshot(badInbound)).toThrow(/inbound\[0\]/);
+    expect(() => prepareConfig(badInbound)).toThrow(/inbound\[0\]/);
   });
 });

@@ -2,6 +2,7 @@
  * The Kubernetes objects the control plane reads, narrowed to the fields it uses. Field names are
  * the API's own, so test fixtures are plain manifests; these are wire types, apart from ProxyConfig.
  */
+import { namespacedKey } from '../../common/keys.js';
 
 export interface ObjectMeta {
   name: string;
@@ -69,5 +70,5 @@ export interface K8sPolicyObject extends K8sObject {
 }
 
 export function objectKey(o: K8sObject): string {
-  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+  return namespacedKey(o.metadata.namespace, o.metadata.name);
 }

@@ -6,8 +6,8 @@
  * nothing outlives the snapshot it was built from.
  */
 import type { ProxyConfig } from '../../common/config/types.js';
-import type { ProxyIdentity } from '../server/identity.js';
-import type { ClusterSnapshot } from '../state/snapshot.js';
+import type { ProxyIdentity } from '../state/proxy-identity.js';
+import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
 import { defaultTranslatorOptions, translate, type TranslatorOptions } from './translate.js';
 
 export class TranslationCache {

@@ -2,7 +2,7 @@
 import type { TimerHandle } from '../../common/clock.js';
 import type { ClusterListener } from '../state/cluster-state.js';
 import { Reflector, type ReflectorOptions } from './reflector.js';
-import { watchedResources, type WatchedResource } from './resources.js';
+import { watchedResources, type WatchedResource } from './watched-resources.js';
 
 export interface WatcherSetOptions extends Omit<ReflectorOptions, 'listener'> {
   listener: ClusterListener;
