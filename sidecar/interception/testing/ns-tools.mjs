@@ -1,0 +1,72 @@
+// Small servers and clients the interception tests start inside network namespaces (plain
+// JavaScript, so `node` runs them as they are). Servers print "listening" once bound.
+//   tag HOST PORT TEXT           answers each connection with TEXT and closes it
+//   redis HOST PORT NAME         answers each PING with +PONG-NAME (a Redis-protocol stand-in)
+//   http HOST PORT NAME          answers each request with "NAME host=<Host> from=<client address>"
+//   peers HOST PORT              answers each connection with the client address it sees
+//   connect HOST PORT [SEND]     sends SEND, prints what comes back until the server closes
+//   hold HOST PORT SEND          sends SEND, prints the first answer, stays open until stdin-less kill
+//   get HOST PORT HOSTHEADER     an HTTP GET with that Host header; prints "status body"
+import { request, createServer as httpServer } from 'node:http';
+import { connect, createServer } from 'node:net';
+
+const [mode, host, portText, arg] = process.argv.slice(2);
+const port = Number(portText);
+const listening = (server) => server.listen(port, host, () => console.log('listening'));
+
+switch (mode) {
+  case 'tag':
+    listening(createServer((s) => s.end(`${arg}\n`)));
+    break;
+  case 'redis':
+    listening(
+      createServer((s) => {
+        s.on('data', (d) => {
+          if (d.toString().includes('PING')) s.write(`+PONG-${arg}\r\n`);
+        });
+        s.on('error', () => s.destroy());
+      }),
+    );
+    break;
+  case 'http':
+    listening(httpServer((req, res) => res.end(`${arg} host=${req.headers.host} from=${req.socket.remoteAddress}`)));
+    break;
+  case 'peers':
+    listening(createServer((s) => s.end(`${s.remoteAddress}\n`)));
+    break;
+  case 'connect':
+  case 'hold': {
+    const s = connect({ host, port }, () => {
+      if (arg) s.write(arg);
+    });
+    let got = '';
+    s.on('data', (d) => {
+      got += d.toString();
+      if (mode === 'hold') console.log(`answer ${got.trim()}`);
+    });
+    s.on('end', () => {
+      process.stdout.write(got);
+      s.end();
+    });
+    s.on('error', (err) => {
+      console.log(`error ${err.code ?? err.message}`);
+      process.exitCode = 1;
+    });
+    break;
+  }
+  case 'get':
+    request({ host, port, path: '/', headers: { host: arg } }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => console.log(`${res.statusCode} ${body}`));
+    })
+      .on('error', (err) => {
+        console.log(`error ${err.code ?? err.message}`);
+        process.exitCode = 1;
+      })
+      .end();
+    break;
+  default:
+    console.error(`unknown mode ${mode}`);
+    process.exitCode = 2;
+}
