@@ -14,9 +14,10 @@ node_modules/.weft-installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-setup: node_modules/.weft-installed ## install dependencies
+setup: node_modules/.weft-installed ## install dependencies (npm packages; gcc and libc6-dev for the native addon)
+	@sh scripts/build-native.sh --toolchain
 
-build: setup ## compile TypeScript into dist/
+build: setup ## compile TypeScript into dist/ (and the native addon into dist/native/)
 	@echo "==> compiling TypeScript"
 	npm run --silent build
 

@@ -1,20 +1,17 @@
 /**
  * Installs the interception rules with iptables-restore: detect the backend, read the nat table,
- * restore weft's chains over it. IPv6 gets the same rules when the pod has a global IPv6 address.
+ * restore weft's chains over it. IPv4 only: the sidecar's outbound listener is on 127.0.0.1, so a
+ * redirected IPv6 connection would find nothing on [::1]:15001 (docs/interception.md).
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { chooseBackend, type Saves } from './backend.js';
 import { InitError, InitErrorCodes } from './errors.js';
 import { restoreInput } from './rules.js';
 import type { Backend, InterceptionSettings } from './settings.js';
 
-export type Family = 'ipv4' | 'ipv6';
-
 export interface ApplyResult {
   backend: Backend;
   reason: string;
-  families: Family[];
 }
 
 interface Run {
@@ -30,43 +27,22 @@ function run(command: string, args: string[], input?: string): Run {
   return { ok: r.status === 0, stdout: r.stdout, message: `${command} exited ${r.status ?? r.signal}${stderr ? `: ${stderr}` : ''}` };
 }
 
-const tool = (family: Family, backend: Backend, what: 'save' | 'restore'): string => `${family === 'ipv4' ? 'iptables' : 'ip6tables'}-${backend}-${what}`;
-
-function save(family: Family, backend: Backend): Run {
-  return run(tool(family, backend, 'save'), ['-t', 'nat']);
+function save(backend: Backend): Run {
+  return run(`iptables-${backend}-save`, ['-t', 'nat']);
 }
 
-/** True when the pod has a global IPv6 address (scope 00 in /proc/net/if_inet6). */
-export function hasGlobalIpv6(ifInet6: string): boolean {
-  return ifInet6.split('\n').some((line) => {
-    const f = line.trim().split(/\s+/);
-    return f.length >= 6 && f[3] === '00' && f[5] !== 'lo';
-  });
-}
-
-function families(): Family[] {
-  let text = '';
-  try {
-    text = readFileSync('/proc/net/if_inet6', 'utf8');
-  } catch {
-    // No IPv6 in this kernel or namespace.
-  }
-  return hasGlobalIpv6(text) ? ['ipv4', 'ipv6'] : ['ipv4'];
-}
-
-/** Detects the backend and installs the rules for every family the pod uses; throws InitError when none can. */
+/** Detects the backend and installs the rules; throws InitError when no backend can. */
 export function applyInterception(settings: InterceptionSettings): ApplyResult {
   const saves: Saves = { nft: undefined, legacy: undefined };
   for (const b of ['nft', 'legacy'] as const) {
-    const r = save('ipv4', b);
+    const r = save(b);
     if (r.ok) saves[b] = r.stdout;
   }
   const choice = chooseBackend(settings.backend, saves);
-  const wanted = families();
   const failures: string[] = [];
   for (const backend of choice.order) {
-    const failure = applyWith(backend, settings, wanted);
-    if (!failure) return { backend, reason: choice.reason, families: wanted };
+    const failure = applyWith(backend, settings);
+    if (!failure) return { backend, reason: choice.reason };
     failures.push(`${backend}: ${failure}`);
   }
   const hint = failures.some((f) => /permission denied|not permitted/i.test(f))
@@ -76,12 +52,9 @@ export function applyInterception(settings: InterceptionSettings): ApplyResult {
 }
 
 /** Installs the rules with one backend; returns what went wrong, or undefined. */
-function applyWith(backend: Backend, settings: InterceptionSettings, wanted: Family[]): string | undefined {
-  for (const family of wanted) {
-    const current = save(family, backend);
-    if (!current.ok) return current.message;
-    const restored = run(tool(family, backend, 'restore'), ['--noflush'], restoreInput(settings, current.stdout));
-    if (!restored.ok) return restored.message;
-  }
-  return undefined;
+function applyWith(backend: Backend, settings: InterceptionSettings): string | undefined {
+  const current = save(backend);
+  if (!current.ok) return current.message;
+  const restored = run(`iptables-${backend}-restore`, ['--noflush'], restoreInput(settings, current.stdout));
+  return restored.ok ? undefined : restored.message;
 }

@@ -18,7 +18,7 @@ function main(): number {
     const settings = settingsFromEnv(process.env);
     const result = applyInterception(settings);
     console.log(
-      `weft-init: rules installed with iptables-${result.backend} (${result.reason}) for ${result.families.join(' and ')}: ` +
+      `weft-init: rules installed with iptables-${result.backend} (${result.reason}): ` +
         `outbound TCP -> ${settings.outboundPort}, inbound TCP -> ${settings.inboundPort}, UID ${settings.proxyUid} exempt, ` +
         `inbound ports exempt: ${settings.inboundExcludePorts.join(',')}, outbound ports exempt: ${settings.outboundExcludePorts.join(',') || 'none'}`,
     );

@@ -1,7 +1,7 @@
 /**
  * The interception rules as a pure function of the settings: the nat-table chains weft owns and the
  * rules in them, written as iptables-restore input. The same rules serve IPv4 and IPv6 (they name
- * no address), so one text feeds iptables-restore and ip6tables-restore.
+ * no address; weft-init installs them for IPv4 only, see apply.ts).
  */
 import type { InterceptionSettings } from './settings.js';
 

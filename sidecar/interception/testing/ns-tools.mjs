@@ -7,6 +7,9 @@
 //   connect HOST PORT [SEND]     sends SEND, prints what comes back until the server closes
 //   hold HOST PORT SEND          sends SEND, prints the first answer, stays open until stdin-less kill
 //   get HOST PORT HOSTHEADER     an HTTP GET with that Host header; prints "status body"
+//   origdst HOST PORT MODULE [N] answers each connection with the JSON of its original destination,
+//                                read by MODULE (the built original-destination.js), and the mean
+//                                nanoseconds per call over N calls on that socket
 import { request, createServer as httpServer } from 'node:http';
 import { connect, createServer } from 'node:net';
 
@@ -66,6 +69,21 @@ switch (mode) {
       })
       .end();
     break;
+  case 'origdst': {
+    const { loadOriginalDestination } = await import(arg);
+    const originalDestination = loadOriginalDestination();
+    const repeat = Number(process.argv[6] ?? 1);
+    listening(
+      createServer((s) => {
+        const start = process.hrtime.bigint();
+        for (let i = 1; i < repeat; i++) originalDestination(s);
+        const original = originalDestination(s) ?? null;
+        const nsPerCall = Number(process.hrtime.bigint() - start) / repeat;
+        s.end(`${JSON.stringify({ original, nsPerCall })}\n`);
+      }),
+    );
+    break;
+  }
   default:
     console.error(`unknown mode ${mode}`);
     process.exitCode = 2;
