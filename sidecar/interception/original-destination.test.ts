@@ -8,11 +8,10 @@ import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../common/testing/built-entry.js';
 import { addonPath, loadOriginalDestination } from './original-destination.js';
-import { createPodNetwork, netnsUnavailable, type PodNetwork } from './testing/netns.js';
+import { appUid, createPodNetwork, netnsUnavailable, nsTools as tools, proxyUid, type PodNetwork } from './testing/netns.js';
 
 const built = builtEntry('sidecar/interception/original-destination.js');
 const init = builtEntry('sidecar/interception/init/main.js');
-const tools = new URL('testing/ns-tools.mjs', import.meta.url).pathname;
 const node = process.execPath;
 const skip = netnsUnavailable();
 
@@ -55,7 +54,7 @@ afterEach(() => {
 });
 
 async function originalSeenBy(n: PodNetwork, listen: { ns: string; host: string; port: number }, client: { ns: string; uid: number; host: string; port: number }): Promise<unknown> {
-  await n.start(listen.ns, 1337, [node, tools, 'origdst', listen.host, String(listen.port), built.pathname]).line(/^listening$/);
+  await n.start(listen.ns, proxyUid, [node, tools, 'origdst', listen.host, String(listen.port), built.pathname]).line(/^listening$/);
   const c = n.start(client.ns, client.uid, [node, tools, 'connect', client.host, String(client.port)]);
   await c.exited;
   return (JSON.parse(c.output()) as { original: unknown }).original;
@@ -65,7 +64,7 @@ describe.skipIf(skip !== undefined)(`original destination of redirected connecti
   it('IPv4, behind weft-init: outbound gives the peer the app dialled, inbound the pod port the peer dialled', async () => {
     const n = (net = createPodNetwork());
     n.run(n.pod, [node, init.pathname]);
-    expect(await originalSeenBy(n, { ns: n.pod, host: '127.0.0.1', port: 15001 }, { ns: n.pod, uid: 1000, host: n.peerAddress, port: 7000 })).toEqual({ address: n.peerAddress, port: 7000 });
+    expect(await originalSeenBy(n, { ns: n.pod, host: '127.0.0.1', port: 15001 }, { ns: n.pod, uid: appUid, host: n.peerAddress, port: 7000 })).toEqual({ address: n.peerAddress, port: 7000 });
     expect(await originalSeenBy(n, { ns: n.pod, host: '0.0.0.0', port: 15006 }, { ns: n.peer, uid: 0, host: n.podAddress, port: 8080 })).toEqual({ address: n.podAddress, port: 8080 });
   });
 
@@ -74,6 +73,6 @@ describe.skipIf(skip !== undefined)(`original destination of redirected connecti
     n.run(n.pod, ['ip6tables', '-t', 'nat', '-A', 'OUTPUT', '-p', 'tcp', '-d', 'fd77::9', '-j', 'REDIRECT', '--to-ports', '15001']);
     // A route for the dialled address, so the connection gets as far as the nat table.
     n.run(n.pod, ['ip', '-6', 'route', 'add', 'fd77::9/128', 'dev', 'lo']);
-    expect(await originalSeenBy(n, { ns: n.pod, host: '::1', port: 15001 }, { ns: n.pod, uid: 1000, host: 'fd77::9', port: 6379 })).toEqual({ address: 'fd77::9', port: 6379 });
+    expect(await originalSeenBy(n, { ns: n.pod, host: '::1', port: 15001 }, { ns: n.pod, uid: appUid, host: 'fd77::9', port: 6379 })).toEqual({ address: 'fd77::9', port: 6379 });
   });
 });

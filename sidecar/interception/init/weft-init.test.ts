@@ -5,13 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../../common/testing/built-entry.js';
-import { createPodNetwork, netnsUnavailable, type PodNetwork } from '../testing/netns.js';
+import { appUid, createPodNetwork, netnsUnavailable, nsTools as tools, proxyUid, type PodNetwork } from '../testing/netns.js';
 
 const init = builtEntry('sidecar/interception/init/main.js');
-const tools = new URL('../testing/ns-tools.mjs', import.meta.url).pathname;
 const node = process.execPath;
-const proxyUid = 1337;
-const appUid = 1000;
 const skip = netnsUnavailable();
 
 let net: PodNetwork | undefined;

@@ -7,6 +7,12 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 
+/** The servers and clients started inside the namespaces (run with `node`). */
+export const nsTools = new URL('./ns-tools.mjs', import.meta.url).pathname;
+/** The sidecar's UID (exempt from redirection) and an app's, as in a pod. */
+export const proxyUid = 1337;
+export const appUid = 1000;
+
 /** Why the namespace tests cannot run here, or undefined when they can. */
 export function netnsUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (ip netns add, iptables in a namespace)';

@@ -2,11 +2,11 @@
 // JavaScript, so `node` runs them as they are). Servers print "listening" once bound.
 //   tag HOST PORT TEXT           answers each connection with TEXT and closes it
 //   redis HOST PORT NAME         answers each PING with +PONG-NAME (a Redis-protocol stand-in)
-//   http HOST PORT NAME          answers each request with "NAME host=<Host> from=<client address>"
+//   http HOST PORT NAME          answers each request with "NAME host=<Host> from=<client address> xff=<X-Forwarded-For>"
 //   peers HOST PORT              answers each connection with the client address it sees
 //   connect HOST PORT [SEND]     sends SEND, prints what comes back until the server closes
 //   hold HOST PORT SEND          sends SEND, prints the first answer, stays open until stdin-less kill
-//   get HOST PORT HOSTHEADER     an HTTP GET with that Host header; prints "status body"
+//   get HOST PORT HOSTHEADER [PATH]  an HTTP GET of PATH (default /) with that Host header; prints "status body"
 //   origdst HOST PORT MODULE [N] answers each connection with the JSON of its original destination,
 //                                read by MODULE (the built original-destination.js), and the mean
 //                                nanoseconds per call over N calls on that socket
@@ -32,7 +32,7 @@ switch (mode) {
     );
     break;
   case 'http':
-    listening(httpServer((req, res) => res.end(`${arg} host=${req.headers.host} from=${req.socket.remoteAddress}`)));
+    listening(httpServer((req, res) => res.end(`${arg} host=${req.headers.host} from=${req.socket.remoteAddress} xff=${req.headers['x-forwarded-for']}`)));
     break;
   case 'peers':
     listening(createServer((s) => s.end(`${s.remoteAddress}\n`)));
@@ -58,7 +58,7 @@ switch (mode) {
     break;
   }
   case 'get':
-    request({ host, port, path: '/', headers: { host: arg } }, (res) => {
+    request({ host, port, path: process.argv[6] ?? '/', headers: { host: arg } }, (res) => {
       let body = '';
       res.on('data', (d) => (body += d));
       res.on('end', () => console.log(`${res.statusCode} ${body}`));
