@@ -31,7 +31,9 @@ typecheck: setup ## strict type check of everything, tests included
 
 check: lint typecheck ## lint and type check
 
+# The interception tests that run as root use network namespaces, both iptables backends and setpriv.
 unit: build ## unit and integration tests (real sockets and processes on loopback, no cluster)
+	@if [ "$$(id -u)" = 0 ]; then sh scripts/apt-ensure.sh iptables:iptables-legacy iptables:iptables-nft iproute2:ip util-linux:setpriv; fi
 	@mkdir -p $(RESULTS)
 	npx vitest run $(call VITEST_JSON,unit)
 

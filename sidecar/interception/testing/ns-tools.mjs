@@ -5,7 +5,7 @@
 //   http HOST PORT NAME          answers each request with "NAME host=<Host> from=<client address> xff=<X-Forwarded-For>"
 //   peers HOST PORT              answers each connection with the client address it sees
 //   connect HOST PORT [SEND]     sends SEND, prints what comes back until the server closes
-//   hold HOST PORT SEND          sends SEND, prints the first answer, stays open until stdin-less kill
+//   hold HOST PORT SEND          sends SEND, prints each answer as "answer ...", stays open until killed
 //   get HOST PORT HOSTHEADER [PATH]  an HTTP GET of PATH (default /) with that Host header; prints "status body"
 //   origdst HOST PORT MODULE [N] answers each connection with the JSON of its original destination,
 //                                read by MODULE (the built original-destination.js), and the mean
