@@ -1,7 +1,8 @@
 /**
  * weft-init for real: in a pod-like network namespace with a peer namespace beside it, its rules
  * send another UID's TCP to the outbound listener and inbound TCP to the inbound listener, while the
- * proxy's UID, loopback and excluded ports go where they were sent. Needs root (skipped otherwise).
+ * proxy's UID, loopback and excluded ports go where they were sent. It runs with NET_ADMIN and
+ * NET_RAW as its only capabilities, as in its container. Needs root (skipped otherwise).
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../../common/testing/built-entry.js';
@@ -17,8 +18,9 @@ afterEach(() => {
   net = undefined;
 });
 
+/** Runs weft-init as the init container does: UID 0 with NET_ADMIN and NET_RAW as its only capabilities. */
 function runInit(n: PodNetwork, env: NodeJS.ProcessEnv): string {
-  return n.run(n.pod, [node, init.pathname], env);
+  return n.run(n.pod, ['setpriv', '--bounding-set=-all,+net_admin,+net_raw', '--inh-caps=-all', '--no-new-privs', '--', node, init.pathname], env);
 }
 
 /** What a client in `ns` running as `uid` receives from host:port. */
