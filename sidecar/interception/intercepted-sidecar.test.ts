@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../common/testing/built-entry.js';
-import { appUid, createPodNetwork, netnsUnavailable, nsTools as tools, proxyUid, type PodNetwork } from './testing/netns.js';
+import { appUid, createPodNetwork, netnsUnavailable, proxyUid, stageForOtherUids, type PodNetwork, type Staged } from './testing/netns.js';
 
-const init = builtEntry('sidecar/interception/init/main.js');
-const sidecarMain = builtEntry('sidecar/main.js');
+builtEntry('sidecar/interception/init/main.js');
+builtEntry('sidecar/main.js');
 const node = process.execPath;
 const skip = netnsUnavailable();
 
@@ -29,10 +29,11 @@ listeners:
 describe.skipIf(skip !== undefined)(`the sidecar with WEFT_INTERCEPTION=iptables in a network namespace${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let n: PodNetwork;
   let dir: string;
+  let staged: Staged;
 
   /** What a client started in `ns` as `uid` with ns-tools `args` printed, once it exited. */
   const client = async (ns: string, uid: number, ...args: string[]): Promise<string> => {
-    const c = n.start(ns, uid, [node, tools, ...args]);
+    const c = n.start(ns, uid, [node, staged.tools, ...args]);
     await c.exited;
     return c.output().trim();
   };
@@ -44,29 +45,31 @@ describe.skipIf(skip !== undefined)(`the sidecar with WEFT_INTERCEPTION=iptables
   };
 
   beforeAll(async () => {
+    staged = stageForOtherUids();
     n = createPodNetwork();
     dir = mkdtempSync(join(tmpdir(), 'weft-intercept-'));
     chmodSync(dir, 0o755);
     writeFileSync(join(dir, 'sidecar.yaml'), config, { mode: 0o644 });
-    n.run(n.pod, [node, init.pathname]);
-    const sidecar = n.start(n.pod, proxyUid, [node, sidecarMain.pathname, '--config', join(dir, 'sidecar.yaml')], { WEFT_INTERCEPTION: 'iptables' });
+    n.run(n.pod, [node, staged.init]);
+    const sidecar = n.start(n.pod, proxyUid, [node, staged.sidecarMain, '--config', join(dir, 'sidecar.yaml')], { WEFT_INTERCEPTION: 'iptables' });
     const servers = [
       sidecar.line(/weft-sidecar ready/),
-      n.start(n.peer, 0, [node, tools, 'redis', n.peerAddress, '6379', 'peer']).line(/^listening$/),
-      n.start(n.peer, 0, [node, tools, 'http', n.peerAddress, '8080', 'peer-http']).line(/^listening$/),
-      n.start(n.pod, appUid, [node, tools, 'http', '0.0.0.0', '9080', 'app']).line(/^listening$/),
-      n.start(n.pod, appUid, [node, tools, 'peers', '0.0.0.0', '9090']).line(/^listening$/),
+      n.start(n.peer, 0, [node, staged.tools, 'redis', n.peerAddress, '6379', 'peer']).line(/^listening$/),
+      n.start(n.peer, 0, [node, staged.tools, 'http', n.peerAddress, '8080', 'peer-http']).line(/^listening$/),
+      n.start(n.pod, appUid, [node, staged.tools, 'http', '0.0.0.0', '9080', 'app']).line(/^listening$/),
+      n.start(n.pod, appUid, [node, staged.tools, 'peers', '0.0.0.0', '9090']).line(/^listening$/),
     ];
     await Promise.all(servers);
   }, 60_000);
 
   afterAll(() => {
     n?.destroy();
+    staged?.remove();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('outbound raw TCP (a Redis PING) reaches the address the app dialled, through the sidecar', async () => {
-    const held = n.start(n.pod, appUid, [node, tools, 'hold', n.peerAddress, '6379', '*1\r\n$4\r\nPING\r\n']);
+    const held = n.start(n.pod, appUid, [node, staged.tools, 'hold', n.peerAddress, '6379', '*1\r\n$4\r\nPING\r\n']);
     expect(await held.line(/^answer/)).toBe('answer +PONG-peer');
     // While the app's connection is open, the sidecar holds it on its outbound listener.
     expect(await metric('weft_open_connections', 'outbound')).toBe(1);

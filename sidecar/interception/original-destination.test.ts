@@ -5,13 +5,13 @@
  */
 import { createServer, connect, type AddressInfo, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../common/testing/built-entry.js';
 import { addonPath, loadOriginalDestination } from './original-destination.js';
-import { appUid, createPodNetwork, netnsUnavailable, nsTools as tools, proxyUid, type PodNetwork } from './testing/netns.js';
+import { appUid, createPodNetwork, netnsUnavailable, proxyUid, stageForOtherUids, type PodNetwork, type Staged } from './testing/netns.js';
 
-const built = builtEntry('sidecar/interception/original-destination.js');
-const init = builtEntry('sidecar/interception/init/main.js');
+builtEntry('sidecar/interception/original-destination.js');
+builtEntry('sidecar/interception/init/main.js');
 const node = process.execPath;
 const skip = netnsUnavailable();
 
@@ -48,22 +48,26 @@ describe('loadOriginalDestination', () => {
 });
 
 let net: PodNetwork | undefined;
+let staged: Staged;
 afterEach(() => {
   net?.destroy();
   net = undefined;
 });
 
 async function originalSeenBy(n: PodNetwork, listen: { ns: string; host: string; port: number }, client: { ns: string; uid: number; host: string; port: number }): Promise<unknown> {
-  await n.start(listen.ns, proxyUid, [node, tools, 'origdst', listen.host, String(listen.port), built.pathname]).line(/^listening$/);
-  const c = n.start(client.ns, client.uid, [node, tools, 'connect', client.host, String(client.port)]);
+  await n.start(listen.ns, proxyUid, [node, staged.tools, 'origdst', listen.host, String(listen.port), staged.originalDestinationModule]).line(/^listening$/);
+  const c = n.start(client.ns, client.uid, [node, staged.tools, 'connect', client.host, String(client.port)]);
   await c.exited;
   return (JSON.parse(c.output()) as { original: unknown }).original;
 }
 
 describe.skipIf(skip !== undefined)(`original destination of redirected connections${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  beforeAll(() => void (staged = stageForOtherUids()));
+  afterAll(() => staged?.remove());
+
   it('IPv4, behind weft-init: outbound gives the peer the app dialled, inbound the pod port the peer dialled', async () => {
     const n = (net = createPodNetwork());
-    n.run(n.pod, [node, init.pathname]);
+    n.run(n.pod, [node, staged.init]);
     expect(await originalSeenBy(n, { ns: n.pod, host: '127.0.0.1', port: 15001 }, { ns: n.pod, uid: appUid, host: n.peerAddress, port: 7000 })).toEqual({ address: n.peerAddress, port: 7000 });
     expect(await originalSeenBy(n, { ns: n.pod, host: '0.0.0.0', port: 15006 }, { ns: n.peer, uid: 0, host: n.podAddress, port: 8080 })).toEqual({ address: n.podAddress, port: 8080 });
   });

@@ -4,15 +4,16 @@
  * proxy's UID, loopback and excluded ports go where they were sent. It runs with NET_ADMIN and
  * NET_RAW as its only capabilities, as in its container. Needs root (skipped otherwise).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtEntry } from '../../../common/testing/built-entry.js';
-import { appUid, createPodNetwork, netnsUnavailable, nsTools as tools, proxyUid, type PodNetwork } from '../testing/netns.js';
+import { appUid, createPodNetwork, netnsUnavailable, proxyUid, stageForOtherUids, type PodNetwork, type Staged } from '../testing/netns.js';
 
-const init = builtEntry('sidecar/interception/init/main.js');
+builtEntry('sidecar/interception/init/main.js');
 const node = process.execPath;
 const skip = netnsUnavailable();
 
 let net: PodNetwork | undefined;
+let staged: Staged;
 afterEach(() => {
   net?.destroy();
   net = undefined;
@@ -20,18 +21,18 @@ afterEach(() => {
 
 /** Runs weft-init as the init container does: UID 0 with NET_ADMIN and NET_RAW as its only capabilities. */
 function runInit(n: PodNetwork, env: NodeJS.ProcessEnv): string {
-  return n.run(n.pod, ['setpriv', '--bounding-set=-all,+net_admin,+net_raw', '--inh-caps=-all', '--no-new-privs', '--', node, init.pathname], env);
+  return n.run(n.pod, ['setpriv', '--bounding-set=-all,+net_admin,+net_raw', '--inh-caps=-all', '--no-new-privs', '--', node, staged.init], env);
 }
 
 /** What a client in `ns` running as `uid` receives from host:port. */
 async function answer(n: PodNetwork, ns: string, uid: number, host: string, port: number): Promise<string> {
-  const client = n.start(ns, uid, [node, tools, 'connect', host, String(port)]);
+  const client = n.start(ns, uid, [node, staged.tools, 'connect', host, String(port)]);
   await client.exited;
   return client.output().trim();
 }
 
 async function serve(n: PodNetwork, ns: string, uid: number, host: string, port: number, tag: string): Promise<void> {
-  await n.start(ns, uid, [node, tools, 'tag', host, String(port), tag]).line(/^listening$/);
+  await n.start(ns, uid, [node, staged.tools, 'tag', host, String(port), tag]).line(/^listening$/);
 }
 
 function weftRules(n: PodNetwork, backend: 'legacy' | 'nft'): string[] {
@@ -42,6 +43,9 @@ function weftRules(n: PodNetwork, backend: 'legacy' | 'nft'): string[] {
 }
 
 describe.skipIf(skip !== undefined)(`weft-init in a network namespace${skip ? ` (skipped: ${skip})` : ''}`, () => {
+  beforeAll(() => void (staged = stageForOtherUids()));
+  afterAll(() => staged?.remove());
+
   it.each(['legacy', 'nft'] as const)('with iptables-%s: redirects other UIDs, leaves the proxy UID, loopback and excluded ports alone', async (backend) => {
     const n = (net = createPodNetwork());
     const env = { WEFT_IPTABLES: backend, WEFT_OUTBOUND_EXCLUDE_PORTS: '7001', WEFT_INBOUND_EXCLUDE_PORTS: '8081' };
@@ -82,11 +86,11 @@ describe.skipIf(skip !== undefined)(`weft-init in a network namespace${skip ? ` 
 
   it('fails with a clear message and a non-zero exit without the rights to change iptables', async () => {
     const n = (net = createPodNetwork());
-    const run = n.start(n.pod, appUid, [node, init.pathname]);
+    const run = n.start(n.pod, appUid, [node, staged.init]);
     expect(await run.exited).toBe(1);
     expect(run.errors()).toMatch(/WEFT_INIT_APPLY_FAILED: could not install the interception rules \(weft-init runs as UID 0 with the NET_ADMIN and NET_RAW capabilities\)/);
     expect(run.errors()).toMatch(/nft: iptables-nft-save exited/);
-    const bad = n.start(n.pod, 0, [node, init.pathname], { WEFT_OUTBOUND_PORT: 'x' });
+    const bad = n.start(n.pod, 0, [node, staged.init], { WEFT_OUTBOUND_PORT: 'x' });
     expect(await bad.exited).toBe(1);
     expect(bad.errors()).toContain('weft-init: WEFT_INIT_BAD_SETTING: WEFT_OUTBOUND_PORT: "x" is not a whole number from 1 to 65535');
   });

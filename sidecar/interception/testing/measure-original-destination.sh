@@ -2,7 +2,7 @@
 # What one originalDestination() call costs (decision 0203): in a network namespace of its own with
 # weft-init's rules, a UID-1000 client dials an address behind a veth pair (redirected to 15001)
 # and 127.0.0.1:15002 directly (not redirected); the listeners time N calls on each accepted socket.
-# Needs root and `npm run build`. Usage: measure-original-destination.sh [N, default 200000]
+# Needs root, `npm run build`, and a checkout UIDs 1000 and 1337 can read. Usage: measure-original-destination.sh [N, default 200000]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
 n="${1:-200000}"

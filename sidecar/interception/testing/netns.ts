@@ -4,11 +4,47 @@
  * process started here is stopped and both namespaces are deleted by `destroy`, also after a failure.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { once } from 'node:events';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-/** The servers and clients started inside the namespaces (run with `node`). */
-export const nsTools = new URL('./ns-tools.mjs', import.meta.url).pathname;
+const repo = new URL('../../../', import.meta.url).pathname;
+
+/** What processes of other UIDs run, copied where they can read it (the checkout may be in a private home). */
+export interface Staged {
+  /** The servers and clients started inside the namespaces (run with `node`). */
+  tools: string;
+  /** The built weft-sidecar bundle. */
+  sidecarMain: string;
+  /** The built original-destination module (its addon is found beside it, in dist/native/). */
+  originalDestinationModule: string;
+  /** The built weft-init. */
+  init: string;
+  remove(): void;
+}
+
+/** Copies ns-tools, the sidecar bundle, weft-init, the original-destination module and the addon to a world-readable directory. */
+export function stageForOtherUids(): Staged {
+  const dir = mkdtempSync(join(tmpdir(), 'weft-netns-'));
+  const files = ['package.json', 'sidecar/interception/testing/ns-tools.mjs', 'dist/sidecar/main.js', 'dist/sidecar/chunks', 'dist/sidecar/interception/original-destination.js', 'dist/sidecar/interception/init', 'dist/common', 'dist/native'];
+  for (const f of files) cpSync(join(repo, f), join(dir, f), { recursive: true });
+  const open = (path: string): void => {
+    const directory = statSync(path).isDirectory();
+    chmodSync(path, directory ? 0o755 : 0o644 | (statSync(path).mode & 0o111 ? 0o111 : 0));
+    if (directory) for (const entry of readdirSync(path)) open(join(path, entry));
+  };
+  open(dir);
+  return {
+    tools: join(dir, 'sidecar/interception/testing/ns-tools.mjs'),
+    sidecarMain: join(dir, 'dist/sidecar/main.js'),
+    originalDestinationModule: join(dir, 'dist/sidecar/interception/original-destination.js'),
+    init: join(dir, 'dist/sidecar/interception/init/main.js'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 /** The sidecar's UID (exempt from redirection) and an app's, as in a pod. */
 export const proxyUid = 1337;
 export const appUid = 1000;
