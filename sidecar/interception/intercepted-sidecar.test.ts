@@ -8,7 +8,7 @@
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { builtEntry } from '../../common/testing/built-entry.js';
 import { appUid, createPodNetwork, netnsUnavailable, proxyUid, stageForOtherUids, type PodNetwork, type Staged } from './testing/netns.js';
 
@@ -72,7 +72,7 @@ describe.skipIf(skip !== undefined)(`the sidecar with WEFT_INTERCEPTION=iptables
     const held = n.start(n.pod, appUid, [node, staged.tools, 'hold', n.peerAddress, '6379', '*1\r\n$4\r\nPING\r\n']);
     expect(await held.line(/^answer/)).toBe('answer +PONG-peer');
     // While the app's connection is open, the sidecar holds it on its outbound listener.
-    expect(await metric('weft_open_connections', 'outbound')).toBe(1);
+    await vi.waitFor(async () => expect(await metric('weft_open_connections', 'outbound')).toBe(1), { timeout: 10_000, interval: 100 });
     held.child.kill();
     await held.exited;
   });
@@ -81,13 +81,14 @@ describe.skipIf(skip !== undefined)(`the sidecar with WEFT_INTERCEPTION=iptables
     const before = await metric('weft_requests_total', 'outbound');
     // unknown.example resolves nowhere: only the original destination can have answered.
     expect(await client(n.pod, appUid, 'get', n.peerAddress, '8080', 'unknown.example')).toBe(`200 peer-http host=unknown.example from=${n.podAddress} xff=undefined`);
-    expect(await metric('weft_requests_total', 'outbound')).toBe(before + 1);
+    // The sidecar counts the request when its response ends, which may be just after the client read it.
+    await vi.waitFor(async () => expect(await metric('weft_requests_total', 'outbound')).toBe(before + 1), { timeout: 10_000, interval: 100 });
   });
 
   it('inbound HTTP to the pod address reaches the app on 127.0.0.1 through 15006, the caller in X-Forwarded-For', async () => {
     const before = await metric('weft_requests_total', 'inbound');
     expect(await client(n.peer, 0, 'get', n.podAddress, '9080', `${n.podAddress}:9080`)).toBe(`200 app host=${n.podAddress}:9080 from=127.0.0.1 xff=${n.peerAddress}`);
-    expect(await metric('weft_requests_total', 'inbound')).toBe(before + 1);
+    await vi.waitFor(async () => expect(await metric('weft_requests_total', 'inbound')).toBe(before + 1), { timeout: 10_000, interval: 100 });
   });
 
   it('inbound raw TCP reaches the app port the caller dialled; the app sees the sidecar (127.0.0.1) as its peer', async () => {
