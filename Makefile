@@ -14,9 +14,10 @@ node_modules/.weft-installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-setup: node_modules/.weft-installed ## install dependencies
+setup: node_modules/.weft-installed ## install dependencies (npm packages; gcc and libc6-dev for the native addon)
+	@sh scripts/build-native.sh --toolchain
 
-build: setup ## compile TypeScript into dist/
+build: setup ## compile TypeScript into dist/ (and the native addon into dist/native/)
 	@echo "==> compiling TypeScript"
 	npm run --silent build
 
@@ -34,7 +35,9 @@ imports: setup ## import-graph check: no import cycles, every import resolves (d
 
 check: lint typecheck imports ## lint, type check and import-graph check
 
+# The interception tests that run as root use network namespaces, both iptables backends and setpriv.
 unit: build ## unit and integration tests (real sockets and processes on loopback, no cluster)
+	@if [ "$$(id -u)" = 0 ]; then sh scripts/apt-ensure.sh iptables:iptables-legacy iptables:iptables-nft iproute2:ip util-linux:setpriv; fi
 	@mkdir -p $(RESULTS)
 	npx vitest run $(call VITEST_JSON,unit)
 

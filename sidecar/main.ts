@@ -18,6 +18,7 @@ import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/ty
 import type { WeftError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
+import type { OriginalDestination } from './interception/original-destination.js';
 import { keepRequestObjectsYoung } from './pipeline/young-generation.js';
 import { Sidecar } from './sidecar.js';
 
@@ -30,7 +31,10 @@ const usage = `usage: weft-sidecar --config <file.yaml>
                     (k=v,...); listen addresses from WEFT_OUTBOUND, WEFT_INBOUND, WEFT_ADMIN
   --help, -h        this text
 
-environment: WEFT_LOG_LEVEL (pino level, default info)`;
+environment: WEFT_LOG_LEVEL (pino level, default info)
+             WEFT_INTERCEPTION=iptables: the pod's traffic is redirected by weft-init; outbound TCP
+             and unknown HTTP hosts go to each connection's original destination, inbound
+             connections to 127.0.0.1:<the port the caller dialled> (docs/interception.md)`;
 
 /** Where configs come from, and the listeners to open before (cluster) or after (file) the first one. */
 interface Source {
@@ -87,6 +91,14 @@ async function controlPlaneSource(address: string, sidecar: Sidecar, log: Logger
   return { listeners, limits: defaultLimits, kind: 'control-plane', stop: () => source.stop() };
 }
 
+/** WEFT_INTERCEPTION: unset, or `iptables` to read original destinations (the native addon, loaded only then). */
+async function interception(value: string | undefined): Promise<OriginalDestination | undefined> {
+  if (!value) return undefined;
+  if (value !== 'iptables') throw new Error(`WEFT_INTERCEPTION must be "iptables" or unset, not "${value}"`);
+  const { loadOriginalDestination } = await import('./interception/original-destination.js');
+  return loadOriginalDestination();
+}
+
 function listenAddress(v: string | undefined, address: string, port: number): Listeners['outbound'] {
   if (!v) return { address, port };
   const i = v.lastIndexOf(':');
@@ -107,8 +119,15 @@ async function main(): Promise<number> {
     console.error(`weft-sidecar: give either a config file or a control plane address\n\n${usage}`);
     return 2;
   }
+  let originalDestination: OriginalDestination | undefined;
+  try {
+    originalDestination = await interception(process.env.WEFT_INTERCEPTION);
+  } catch (err) {
+    console.error(`weft-sidecar: ${(err as Error).message}`);
+    return 1;
+  }
   const log = createLogger('weft-sidecar');
-  const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true });
+  const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true, originalDestination });
   let source: Source;
   try {
     source = path ? await fileSource(path, sidecar, log) : await controlPlaneSource(controlPlane!, sidecar, log);

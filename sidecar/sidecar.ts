@@ -5,9 +5,11 @@
  */
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../common/clock.js';
-import { defaultLimits } from '../common/config/defaults.js';
+import { defaultLimits, defaultTimeouts } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/types.js';
 import { silentLogger, type Logger } from '../common/log.js';
+import { appAddressFor } from './interception/inbound-app.js';
+import type { Destination, OriginalDestination } from './interception/original-destination.js';
 import type { PipelineSnapshot } from './listeners/exchange.js';
 import { Observability } from './observe.js';
 import { Listener } from './listeners/listener.js';
@@ -34,6 +36,12 @@ export interface SidecarOptions {
   policyRandom?: Random;
   /** Export process metrics (CPU, memory, event loop) too; the CLI turns this on. */
   processMetrics?: boolean;
+  /**
+   * Reads each accepted connection's original destination (WEFT_INTERCEPTION=iptables, the native
+   * addon): outbound TCP and unknown HTTP hosts then go there, inbound connections to that port of
+   * the app. Absent: the config alone decides (docs/decisions/0201).
+   */
+  originalDestination?: OriginalDestination;
 }
 
 export type ConfigSourceKind = 'file' | 'control-plane';
@@ -58,10 +66,12 @@ export class Sidecar {
   private listeners: { outbound: Listener; inbound: Listener } | undefined;
   private drainStarted: Promise<void> | undefined;
   private tcpCursor = 0;
+  private readonly originalDestination: OriginalDestination | undefined;
 
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
     this.log = options.log ?? silentLogger;
+    this.originalDestination = options.originalDestination;
     const random = options.policyRandom ?? Math.random;
     const policyState = createPolicyState();
     this.policyState = policyState;
@@ -97,7 +107,7 @@ export class Sidecar {
   async listen(addresses: Pick<Listeners, 'outbound' | 'inbound'>, limits: ProtocolLimits = defaultLimits): Promise<void> {
     const gauge = this.observability.metrics.openConnections;
     const counted = (direction: 'inbound' | 'outbound') => (delta: number) => gauge.inc({ direction }, delta);
-    const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined };
+    const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined, originalDestination: this.originalDestination };
     const outbound = new Listener({
       ...common,
       name: 'outbound',
@@ -105,7 +115,7 @@ export class Sidecar {
       log: this.log.child({ listener: 'outbound' }),
       current: () => this.active?.outbound,
       onConnections: counted('outbound'),
-      tcpDestination: () => this.outboundTcp(),
+      tcpDestination: (original) => this.outboundTcp(original),
     });
     const inbound = new Listener({
       ...common,
@@ -114,7 +124,7 @@ export class Sidecar {
       log: this.log.child({ listener: 'inbound' }),
       current: () => this.active?.inbound,
       onConnections: counted('inbound'),
-      tcpDestination: () => this.inboundTcp(),
+      tcpDestination: (original) => this.inboundTcp(original),
     });
     await outbound.listen(addresses.outbound.address, addresses.outbound.port);
     try {
@@ -218,12 +228,14 @@ export class Sidecar {
   }
 
   /**
-   * Node cannot read a connection's original destination, so non-HTTP outbound bytes go to the one
-   * TCP service port of the config, when there is exactly one (docs/decisions/0201).
+   * Non-HTTP outbound bytes go to the connection's original destination under interception
+   * (docs/decisions/0203); without it, to the one TCP service port of the config, when there is
+   * exactly one (docs/decisions/0201).
    */
-  private outboundTcp(): TcpDestination | undefined {
+  private outboundTcp(original: Destination | undefined): TcpDestination | undefined {
     const config = this.active?.config;
     if (!config) return undefined;
+    if (original) return { address: original.address, port: original.port, connectMs: defaultTimeouts.connectMs, idleMs: defaultTimeouts.idleMs };
     const tcp = config.services.flatMap((s) => s.ports.filter((p) => p.protocol === 'tcp').map((p) => ({ s, p })));
     if (tcp.length !== 1) return undefined;
     const { s, p } = tcp[0]!;
@@ -234,8 +246,14 @@ export class Sidecar {
     return endpoint && { address: endpoint.address, port: endpoint.port, connectMs: s.policy.timeouts.connectMs, idleMs: s.policy.timeouts.idleMs, onIdle };
   }
 
-  private inboundTcp(): TcpDestination | undefined {
-    const tcp = this.active?.config.inbound.filter((p) => p.protocol === 'tcp') ?? [];
+  /** Under interception, the app port the caller dialled; otherwise the config's one TCP inbound port. */
+  private inboundTcp(original: Destination | undefined): TcpDestination | undefined {
+    const config = this.active?.config;
+    if (original) {
+      const app = config && appAddressFor(config.inbound, original, this.state.self().map((s) => s.port));
+      return app && { address: app.address, port: app.port, connectMs: 1000 };
+    }
+    const tcp = config?.inbound.filter((p) => p.protocol === 'tcp') ?? [];
     return tcp.length === 1 ? { address: tcp[0]!.appAddress, port: tcp[0]!.appPort, connectMs: 1000 } : undefined;
   }
 }

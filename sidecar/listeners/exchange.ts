@@ -2,6 +2,7 @@
 import type { Clock } from '../../common/clock.js';
 import type { ProtocolLimits } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
+import type { Destination } from '../interception/original-destination.js';
 import type { RequestAbort } from '../pipeline/request-abort.js';
 import type { Handler, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 
@@ -26,9 +27,10 @@ export interface FrontendOptions {
 /**
  * The context of one request. `id` is the request id the tracing layer forwards and the error
  * responses carry: the caller's valid x-request-id, or a new one, made once per request.
+ * `original` is the connection's original destination, under interception.
  */
-export function newContext(options: FrontendOptions, abort: RequestAbort, id: string): RequestContext {
-  return new FrontendContext(id, options, abort);
+export function newContext(options: FrontendOptions, abort: RequestAbort, id: string, original?: Destination): RequestContext {
+  return new FrontendContext(id, options, abort, original);
 }
 
 /** A class rather than a literal so that `signal` is a getter on the prototype, made on first use. */
@@ -47,6 +49,7 @@ class FrontendContext implements RequestContext {
     readonly id: string,
     options: FrontendOptions,
     readonly requestAbort: RequestAbort,
+    readonly originalDestination: Destination | undefined,
   ) {
     this.direction = options.direction;
     this.clock = options.clock;

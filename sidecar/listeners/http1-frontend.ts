@@ -16,6 +16,7 @@ import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http1HasBody, http1Head } from './request-head.js';
 import type { Tracker } from './tracker.js';
+import type { Destination } from '../interception/original-destination.js';
 import { spliceUpgrade, writeRawError, writeRawResponse } from '../protocol/upgrade.js';
 
 export interface Http1FrontendOptions extends FrontendOptions {
@@ -28,6 +29,8 @@ export class Http1Frontend {
   readonly server: Server;
   /** Requests in progress per connection, so drain can close idle keep-alive connections at once. */
   private readonly busy = new Map<Socket, number>();
+  /** Each intercepted connection's original destination, for its requests' contexts. */
+  private readonly originals = new WeakMap<Socket, Destination>();
 
   constructor(private readonly options: Http1FrontendOptions) {
     this.server = createServer({
@@ -44,9 +47,10 @@ export class Http1Frontend {
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
   }
 
-  /** Hands a sniffed connection to the HTTP/1.1 server. */
-  accept(socket: Socket): void {
+  /** Hands a sniffed connection to the HTTP/1.1 server, with its original destination under interception. */
+  accept(socket: Socket, original?: Destination): void {
     this.busy.set(socket, 0);
+    if (original) this.originals.set(socket, original);
     socket.once('close', () => this.busy.delete(socket));
     this.server.emit('connection', socket);
     // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
@@ -90,7 +94,7 @@ export class Http1Frontend {
       if (this.options.direction === 'inbound') addForwardedFor(head, socket.remoteAddress);
       const body = http1HasBody(req) ? new ReplayableBody(req, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes }) : emptyBody;
       const request: ProxyRequest = { method: head.method, authority: head.authority, path: head.path, headers: head.headers, protocol: 'http1', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(socket)));
       this.writeResponse(res, response);
     } catch (err) {
       const error = toWeftError(err);
@@ -141,7 +145,7 @@ export class Http1Frontend {
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(req.socket)));
       if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
       else writeRawResponse(socket, response);
     } catch (err) {

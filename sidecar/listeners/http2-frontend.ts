@@ -17,6 +17,7 @@ import { RequestAbort } from '../pipeline/request-abort.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
 import type { Tracker } from './tracker.js';
+import type { Destination } from '../interception/original-destination.js';
 
 export interface Http2FrontendOptions extends FrontendOptions {
   tracker: Tracker;
@@ -28,6 +29,8 @@ export interface Http2FrontendOptions extends FrontendOptions {
 interface Peer {
   address: string | undefined;
   openStreams: number;
+  /** The connection's original destination, under interception. */
+  original: Destination | undefined;
 }
 
 const ignore = (): void => undefined;
@@ -38,12 +41,13 @@ export class Http2Frontend {
   /** Per connection, made once: the client's address and the streams it has open. */
   private readonly peers = new WeakMap<Http2Session, Peer>();
   private accepting: Socket | undefined;
+  private acceptingOriginal: Destination | undefined;
 
   constructor(private readonly options: Http2FrontendOptions) {
     this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
     this.server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      const peer: Peer = { address: this.accepting?.remoteAddress, openStreams: 0 };
+      const peer: Peer = { address: this.accepting?.remoteAddress, openStreams: 0, original: this.acceptingOriginal };
       this.peers.set(session, peer);
       // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
       // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
@@ -58,13 +62,15 @@ export class Http2Frontend {
     this.server.on('stream', (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, flags: number) => void this.onStream(stream, headers, flags));
   }
 
-  accept(socket: Socket): void {
+  accept(socket: Socket, original?: Destination): void {
     // 'session' fires synchronously inside emit('connection'): that is where the address is recorded.
     // The session takes the socket's native handle, and feeds itself the bytes sniffing put back
     // (Node reads a socket's buffered data into a new session), so no JS stream sits in between.
     this.accepting = socket;
+    this.acceptingOriginal = original;
     this.server.emit('connection', socket);
     this.accepting = undefined;
+    this.acceptingOriginal = undefined;
   }
 
   /** Drain: GOAWAY on every session; streams in flight finish. */
@@ -99,7 +105,7 @@ export class Http2Frontend {
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
       const request: ProxyRequest = { ...head, protocol: 'http2', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, peer?.original));
       writeResponse(stream, response);
     } catch (err) {
       if (stream.destroyed || stream.closed) return;

@@ -4,6 +4,7 @@
  */
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import type { ProtocolLimits } from '../../common/config/types.js';
+import type { Destination, OriginalDestination } from '../interception/original-destination.js';
 import { tunnel, type TcpDestination } from '../protocol/tcp-proxy.js';
 import type { FrontendOptions } from './exchange.js';
 import { Http1Frontend } from './http1-frontend.js';
@@ -15,8 +16,10 @@ export interface ListenerOptions extends FrontendOptions {
   name: string;
   /** Limits fixed when the listener starts (Node's parser takes them at creation). */
   limits: ProtocolLimits;
-  /** Where non-HTTP bytes go, or undefined to refuse them. */
-  tcpDestination(): TcpDestination | undefined;
+  /** Where non-HTTP bytes go (given the connection's original destination, under interception), or undefined to refuse them. */
+  tcpDestination(original: Destination | undefined): TcpDestination | undefined;
+  /** Reads a connection's original destination (WEFT_INTERCEPTION=iptables); absent without interception. */
+  originalDestination?: OriginalDestination;
   /** Told +1 / -1 as client connections open and close. */
   onConnections?: (delta: number) => void;
 }
@@ -75,11 +78,12 @@ export class Listener {
   private async onConnection(socket: Socket): Promise<void> {
     this.tracker.addSocket(socket);
     socket.on('error', () => socket.destroy());
-    const tcp = this.options.tcpDestination();
+    const original = this.options.originalDestination?.(socket);
+    const tcp = this.options.tcpDestination(original);
     // Without a TCP destination, a silent connection is a slowloris: it gets the headers timeout.
     const kind = await sniff(socket, this.options.clock, tcp ? serverFirstWaitMs : this.options.limits.headersTimeoutMs);
-    if (kind === 'http1') return this.http1.accept(socket);
-    if (kind === 'http2') return this.http2.accept(socket);
+    if (kind === 'http1') return this.http1.accept(socket, original);
+    if (kind === 'http2') return this.http2.accept(socket, original);
     if (kind === undefined) return void socket.destroy();
     if (!tcp) {
       this.options.log.debug({ listener: this.options.name }, 'non-HTTP connection without a TCP destination: closed');

@@ -4,13 +4,20 @@
  */
 import type { InboundPort, ProxyConfig } from '../../common/config/types.js';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
+import { appAddressFor, type AppAddress } from '../interception/inbound-app.js';
 import { parseAuthority } from '../routing/authority.js';
 import { forwarder } from '../upstream/forwarder.js';
 import type { PipelineState } from './outbound.js';
-import { compose, type Handler, type Layer, type RequestHead } from './types.js';
+import { compose, type Handler, type Layer, type RequestContext, type RequestHead } from './types.js';
 
 export function inboundPipeline(config: ProxyConfig, state: PipelineState): Handler {
-  const portFor = (req: RequestHead): InboundPort | undefined => inboundPortFor(config.inbound, req.authority);
+  // Under interception the connection's original destination names the app port; otherwise the authority does.
+  const portFor = (req: RequestHead, ctx: RequestContext): AppAddress | undefined => {
+    const original = ctx.originalDestination;
+    if (original) return appAddressFor(config.inbound, original, state.self().map((s) => s.port));
+    const port = inboundPortFor(config.inbound, req.authority);
+    return port && { address: port.appAddress, port: port.appPort, protocol: port.protocol };
+  };
   return compose(
     [
       // 1. Metrics, tracing headers and the access log, as on the outbound side.
@@ -20,15 +27,15 @@ export function inboundPipeline(config: ProxyConfig, state: PipelineState): Hand
       deliverToApp(portFor),
     ],
     // 3. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
-    forwarder({ http1: state.http1, http2: state.http2, events: state.forwardEvents, connections: state.connections, protocolFor: (req) => portFor(req)?.protocol }),
+    forwarder({ http1: state.http1, http2: state.http2, events: state.forwardEvents, connections: state.connections, protocolFor: (req, ctx) => portFor(req, ctx)?.protocol }),
   );
 }
 
-function deliverToApp(portFor: (req: RequestHead) => InboundPort | undefined): Layer {
+function deliverToApp(portFor: (req: RequestHead, ctx: RequestContext) => AppAddress | undefined): Layer {
   return (next) => async (req, ctx) => {
-    const port = portFor(req);
+    const port = portFor(req, ctx);
     if (!port) throw new WeftError(ErrorCodes.NO_ROUTE, `no inbound port for ${req.authority}`);
-    ctx.endpoint = { address: port.appAddress, port: port.appPort, weight: 1, ready: true };
+    ctx.endpoint = { address: port.address, port: port.port, weight: 1, ready: true };
     return next(req, ctx);
   };
 }

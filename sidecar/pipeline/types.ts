@@ -8,6 +8,7 @@ import type { Duplex, Readable } from 'node:stream';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Endpoint, Protocol, Route, Service } from '../../common/config/types.js';
+import type { Destination } from '../interception/original-destination.js';
 import type { TraceContext } from '../tracing/context.js';
 import type { RequestAbort } from './request-abort.js';
 
@@ -76,6 +77,11 @@ export interface RequestContext {
    * layer asks `signal` of never makes one. Absent on derived contexts (a per-try timeout's child).
    */
   readonly requestAbort?: RequestAbort;
+  /**
+   * Where the client's connection was going before iptables redirected it to the sidecar
+   * (WEFT_INTERCEPTION=iptables); undefined outside interception and for direct connections.
+   */
+  readonly originalDestination?: Destination;
   /** Set by routing. */
   target?: Target;
   /** Set by the balancer for the current try. */

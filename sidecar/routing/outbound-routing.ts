@@ -1,7 +1,8 @@
 /**
  * The outbound routing step: Host/:authority -> service -> route -> weighted backend, with the
  * route's header changes and mirror. Fills `ctx.target`; a destination the config does not know is
- * passed through to where the app sent it (`ctx.endpoint` set to that host and port).
+ * passed through to where the app sent it (`ctx.endpoint` set to the connection's original
+ * destination under interception, else to the authority's host and port).
  */
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { ProxyConfig } from '../../common/config/types.js';
@@ -32,6 +33,12 @@ export function outboundRouting(options: OutboundRoutingOptions): Layer {
     if (!authority) throw new WeftError(ErrorCodes.BAD_REQUEST, `invalid authority "${req.authority}"`);
     const match = index.resolve(authority);
     if (!match) {
+      // Under interception an unknown host goes where the app's connection was going, never to a name from the request.
+      const original = ctx.originalDestination;
+      if (original) {
+        ctx.endpoint = { address: original.address, port: original.port, weight: 1, ready: true };
+        return next(req, ctx);
+      }
       if (loops(authority.host, authority.port)) throw new WeftError(ErrorCodes.NO_ROUTE, `${req.authority} is this proxy's own listener`);
       ctx.endpoint = { address: authority.host, port: authority.port, weight: 1, ready: true };
       return next(req, ctx);
