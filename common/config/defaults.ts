@@ -16,6 +16,9 @@ export const defaultRetries: RetryPolicy = {
 
 export const defaultOutlier: OutlierPolicy = {
   consecutiveFailures: 5,
+  // The statuses that say the server itself failed (what HTTP would answer with a 5xx); statuses
+  // about the request or the caller (NOT_FOUND, RESOURCE_EXHAUSTED quotas, ...) are answers.
+  grpcFailureCodes: ['UNAVAILABLE', 'INTERNAL', 'UNKNOWN', 'DATA_LOSS', 'DEADLINE_EXCEEDED'],
   baseEjectionMs: 30_000,
   maxEjectionMs: 300_000,
   maxEjectionPercent: 50,

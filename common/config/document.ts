@@ -66,6 +66,7 @@ export function trafficPolicyDocument(p: TrafficPolicy): Doc {
     retries: retryDoc(p.retries),
     outlierDetection: {
       consecutiveFailures: o.consecutiveFailures,
+      grpcFailureCodes: o.grpcFailureCodes,
       baseEjectionTime: o.baseEjectionMs,
       maxEjectionTime: o.maxEjectionMs,
       maxEjectionPercent: o.maxEjectionPercent,

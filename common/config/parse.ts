@@ -202,9 +202,7 @@ export function retries(r: Reader | undefined, base: RetryPolicy): RetryPolicy {
     statusCodes: r.has('statusCodes')
       ? r.array('statusCodes').map((v, i) => statusCode(`${r.at('statusCodes')}[${i}]`, v))
       : base.statusCodes,
-    grpcStatusCodes: r.has('grpcStatusCodes')
-      ? r.stringList('grpcStatusCodes').map((v, i) => oneOfValue(`${r.at('grpcStatusCodes')}[${i}]`, v.toUpperCase(), grpcCodes))
-      : base.grpcStatusCodes,
+    grpcStatusCodes: r.has('grpcStatusCodes') ? grpcCodeList(r, 'grpcStatusCodes') : base.grpcStatusCodes,
     backoff: b ? { baseMs: b.duration('base', base.backoff.baseMs), maxMs: b.duration('max', base.backoff.maxMs) } : base.backoff,
     budget: g
       ? {
@@ -226,11 +224,17 @@ export function retries(r: Reader | undefined, base: RetryPolicy): RetryPolicy {
   return out;
 }
 
+/** A list of gRPC status names (any case), e.g. [UNAVAILABLE, internal]. */
+function grpcCodeList(r: Reader, key: string): string[] {
+  return r.stringList(key).map((v, i) => oneOfValue(`${r.at(key)}[${i}]`, v.toUpperCase(), grpcCodes));
+}
+
 function outlier(r: Reader | undefined, base: TrafficPolicy): TrafficPolicy['outlierDetection'] {
   const d = base.outlierDetection;
   if (!r) return d;
   const out = {
     consecutiveFailures: r.number('consecutiveFailures', { fallback: d.consecutiveFailures, min: 0, integer: true }),
+    grpcFailureCodes: r.has('grpcFailureCodes') ? grpcCodeList(r, 'grpcFailureCodes') : d.grpcFailureCodes,
     baseEjectionMs: r.duration('baseEjectionTime', d.baseEjectionMs),
     maxEjectionMs: r.duration('maxEjectionTime', d.maxEjectionMs),
     maxEjectionPercent: r.number('maxEjectionPercent', { fallback: d.maxEjectionPercent, min: 0, max: 100 }),

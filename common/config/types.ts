@@ -143,8 +143,13 @@ export interface RetryPolicy {
 }
 
 export interface OutlierPolicy {
-  /** Consecutive failures (5xx, connect errors, resets) that eject an endpoint; 0 disables. */
+  /** Consecutive failures (5xx, connect errors, resets, listed gRPC statuses) that eject an endpoint; 0 disables. */
   consecutiveFailures: number;
+  /**
+   * gRPC status names (from trailers or a trailers-only response) that count as a failed try, for
+   * outlier detection and the balancer alike; any other status is a success.
+   */
+  grpcFailureCodes: string[];
   /** First ejection lasts this long; each later ejection of the same endpoint grows it. */
   baseEjectionMs: number;
   maxEjectionMs: number;

@@ -1,19 +1,19 @@
 /**
  * Outlier detection (passive health checking) per endpoint. Consecutive failures of tries sent to
- * an endpoint (5xx, connect failure, reset, timeout) eject it from balancing for
+ * an endpoint (try-outcome.ts: 5xx, a listed gRPC status, connect failure, reset, timeout) eject it
+ * from balancing for
  * baseEjectionMs * (times ejected), capped at maxEjectionMs. When that time is up it returns on
  * probation: its next try decides, a success clears it and a failure ejects it again at once.
  * No more than maxEjectionPercent of a service port's endpoints are ejected at a time (but at
  * least one when the percentage is above 0). Sits just outside the balance layer, which skips
  * ejected endpoints; the two share the endpoint sets.
  */
-import type { OutlierPolicy } from '../../common/config/types.js';
-import { ErrorCodes, isWeftError } from '../../common/errors.js';
-import type { Endpoint } from '../../common/config/types.js';
+import type { Endpoint, OutlierPolicy } from '../../common/config/types.js';
 import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
 import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
+import { errorVerdict, watchResponse, type TryVerdict } from './try-outcome.js';
 
 export interface OutlierEvents {
   ejected?(endpoint: Endpoint, info: { target: Target; durationMs: number; ejections: number }): void;
@@ -31,16 +31,6 @@ export interface OutlierOptions {
   events?: OutlierEvents;
 }
 
-const failureCodes = new Set<string>([
-  ErrorCodes.CONNECT_FAILED,
-  ErrorCodes.CONNECT_TIMEOUT,
-  ErrorCodes.UPSTREAM_RESET,
-  ErrorCodes.UPSTREAM_PROTOCOL,
-  ErrorCodes.PER_TRY_TIMEOUT,
-  ErrorCodes.REQUEST_TIMEOUT,
-  ErrorCodes.IDLE_TIMEOUT,
-]);
-
 /** `outlierLayer({ outlier: outlierOf, sets })`: place between the per-try timeout and the balance layer. */
 export function outlierLayer(options: OutlierOptions): Layer {
   return (next) => (req, ctx) => {
@@ -52,25 +42,31 @@ export function outlierLayer(options: OutlierOptions): Layer {
   async function watched(policy: OutlierPolicy, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
     try {
       const res = await next(req, ctx);
-      record(ctx, policy, options, res.status >= 500);
+      // A gRPC status in trailers is known only when the body ends; the endpoint is this try's.
+      const { endpoint, target } = ctx;
+      watchResponse(res, policy.grpcFailureCodes, (verdict) => record(endpoint, target, ctx, policy, options, verdict));
       return res;
     } catch (err) {
-      // A timeout aborts the try through the signal, so the reason tells whose fault it was.
-      const cause = ctx.signal.aborted ? ctx.signal.reason : err;
-      if (isWeftError(cause) && failureCodes.has(cause.code)) record(ctx, policy, options, true);
+      record(ctx.endpoint, ctx.target, ctx, policy, options, errorVerdict(err, ctx.signal));
       throw err;
     }
   }
 }
 
-function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOptions, failed: boolean): void {
-  if (!ctx.endpoint || !ctx.target) return;
-  const set = endpointSetFor(options.sets, ctx.target);
-  const state = set.get(endpointKey(ctx.endpoint));
+function record(
+  endpoint: Endpoint | undefined,
+  target: Target | undefined,
+  ctx: RequestContext,
+  policy: OutlierPolicy,
+  options: OutlierOptions,
+  verdict: TryVerdict,
+): void {
+  if (!endpoint || !target || verdict.kind === 'neutral') return;
+  const set = endpointSetFor(options.sets, target);
+  const state = set.get(endpointKey(endpoint));
   if (!state) return; // removed from the config meanwhile
-  const target = ctx.target;
   const now = ctx.clock.now();
-  if (!failed) {
+  if (verdict.kind === 'success') {
     state.consecutiveFailures = 0;
     if (state.probation) {
       state.probation = false;
