@@ -13,6 +13,13 @@ import type { EndpointState } from './endpoint-state.js';
 /** Latency assumed for an endpoint with no observation yet, when no other endpoint has one either. */
 const unknownLatencyMs = 1;
 
+/**
+ * Never pass an endpoint over with certainty: one failing every try still gets about one draw in
+ * ten it would have won, so outlier detection sees its next failures soon and a recovered endpoint
+ * is noticed.
+ */
+const maxPassOver = 0.9;
+
 export function p2cEwmaBalancer(random: Random): Balancer {
   return {
     pick(candidates, now) {
@@ -33,19 +40,19 @@ export function p2cEwmaBalancer(random: Random): Balancer {
 }
 
 /**
- * Each candidate is passed over with a probability of twice its failure share; returns the one
- * passed over when only one of them is, else undefined (costs decide). A draw, not a cost factor:
- * costs are compared strictly, so any factor would shut out an endpoint failing 1% of its tries as
- * surely as a dead one. With the draw, among healthy peers, an endpoint failing every try or every
- * other one is shut out, one failing a try in five keeps about two thirds of its share, one in a
- * hundred all of it.
+ * Each candidate is passed over with a probability of twice its failure share (at most 0.9);
+ * returns the one passed over when only one of them is, else undefined (costs decide). A draw, not
+ * a cost factor: costs are compared strictly, so any factor would shut out an endpoint failing 1%
+ * of its tries as surely as a dead one. With the draw, among healthy peers, an endpoint failing
+ * every try or every other one keeps well under a fifth of its share, one failing a try in five
+ * about half to two thirds, one in a hundred all of it.
  */
 function failureDraw(a: EndpointState, b: EndpointState, now: number, random: Random): EndpointState | undefined {
   const fa = a.failureShare(now);
   const fb = b.failureShare(now);
   if (fa === 0 && fb === 0) return undefined;
-  const outA = random() < 2 * fa;
-  const outB = random() < 2 * fb;
+  const outA = random() < Math.min(maxPassOver, 2 * fa);
+  const outB = random() < Math.min(maxPassOver, 2 * fb);
   if (outA === outB) return undefined;
   return outA ? a : b;
 }
