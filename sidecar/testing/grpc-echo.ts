@@ -1,4 +1,5 @@
 /** A real gRPC server and client (@grpc/grpc-js) for the echo.proto test service. */
+import { EventEmitter, once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
@@ -33,6 +34,12 @@ export interface GrpcEchoServer {
   cancelled: number;
   /** The text of every Unary request, in arrival order. */
   unaryTexts: string[];
+  /** Resolves when the next call starts (its handler runs). */
+  nextCall(): Promise<void>;
+  /** Resolves at the next call the client cancels. */
+  nextCancel(): Promise<void>;
+  /** Reset every open call at once (RST_STREAM), as a crashing server would. */
+  kill(): void;
   close(): Promise<void>;
 }
 
@@ -54,9 +61,14 @@ const failure = (code: number): grpc.ServiceError => Object.assign(new Error(`fa
 export async function startGrpcEcho(name: string, behaviour: EchoBehaviour = {}): Promise<GrpcEchoServer> {
   const server = new grpc.Server();
   const state = { calls: 0, cancelled: 0, unaryTexts: [] as string[] };
+  const events = new EventEmitter();
   const start = (call: { on(event: 'cancelled', fn: () => void): unknown }): number | undefined => {
     state.calls++;
-    call.on('cancelled', () => state.cancelled++);
+    events.emit('call');
+    call.on('cancelled', () => {
+      state.cancelled++;
+      events.emit('cancelled');
+    });
     return behaviour.failCall?.(state.calls);
   };
   server.addService(Echo.service, {
@@ -97,6 +109,9 @@ export async function startGrpcEcho(name: string, behaviour: EchoBehaviour = {})
       return state.cancelled;
     },
     unaryTexts: state.unaryTexts,
+    nextCall: () => once(events, 'call').then(() => undefined),
+    nextCancel: () => once(events, 'cancelled').then(() => undefined),
+    kill: () => server.forceShutdown(),
     close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())).then(() => server.forceShutdown()),
   };
 }
