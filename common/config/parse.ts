@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { defaultLimits, defaultPorts, defaultTrafficPolicy } from './defaults.js';
+import { grpcErrorNames } from './grpc-status.js';
 import { Reader } from './reader.js';
 import type {
   BackendRef,
@@ -26,11 +27,6 @@ import type {
 
 const protocols = ['http', 'http2', 'grpc', 'tcp'] as const;
 const retryOn = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-status-codes'] as const;
-const grpcCodes = [
-  'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-] as const;
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const headerName = /^[!#$%&'*+\-.^_`|~0-9a-zA-Z]+$/;
 
@@ -226,7 +222,7 @@ export function retries(r: Reader | undefined, base: RetryPolicy): RetryPolicy {
 
 /** A list of gRPC status names (any case), e.g. [UNAVAILABLE, internal]. */
 function grpcCodeList(r: Reader, key: string): string[] {
-  return r.stringList(key).map((v, i) => oneOfValue(`${r.at(key)}[${i}]`, v.toUpperCase(), grpcCodes));
+  return r.stringList(key).map((v, i) => oneOfValue(`${r.at(key)}[${i}]`, v.toUpperCase(), grpcErrorNames));
 }
 
 function outlier(r: Reader | undefined, base: TrafficPolicy): TrafficPolicy['outlierDetection'] {

@@ -5,17 +5,12 @@
  * trailers when the body ends. A client going away, or a body cut before its trailers, is nobody's
  * verdict on the endpoint (neutral).
  */
+import { grpcStatusNames } from '../../common/config/grpc-status.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { Headers, ProxyResponse } from '../pipeline/types.js';
 
 export type TryVerdict = { kind: 'success' } | { kind: 'neutral' } | { kind: 'failure'; cause: string };
 
-/** gRPC status names by their numeric code (grpc/doc/statuscodes.md). */
-export const grpcStatusNames = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-] as const;
 
 const success: TryVerdict = { kind: 'success' };
 const neutral: TryVerdict = { kind: 'neutral' };
