@@ -228,15 +228,25 @@ function grpcCodeList(r: Reader, key: string): string[] {
 function outlier(r: Reader | undefined, base: TrafficPolicy): TrafficPolicy['outlierDetection'] {
   const d = base.outlierDetection;
   if (!r) return d;
+  const f = r.object('failureRate');
   const out = {
     consecutiveFailures: r.number('consecutiveFailures', { fallback: d.consecutiveFailures, min: 0, integer: true }),
     grpcFailureCodes: r.has('grpcFailureCodes') ? grpcCodeList(r, 'grpcFailureCodes') : d.grpcFailureCodes,
+    failureRate: f
+      ? {
+          percent: f.number('percent', { fallback: d.failureRate.percent, min: 0, max: 100 }),
+          minRequests: f.number('minRequests', { fallback: d.failureRate.minRequests, min: 1, integer: true }),
+          windowMs: f.duration('window', d.failureRate.windowMs),
+        }
+      : d.failureRate,
     baseEjectionMs: r.duration('baseEjectionTime', d.baseEjectionMs),
     maxEjectionMs: r.duration('maxEjectionTime', d.maxEjectionMs),
     maxEjectionPercent: r.number('maxEjectionPercent', { fallback: d.maxEjectionPercent, min: 0, max: 100 }),
   };
+  f?.done();
   r.done();
   if (out.maxEjectionMs < out.baseEjectionMs) throw new ConfigError(r.at('maxEjectionTime'), 'must not be shorter than baseEjectionTime');
+  if (out.failureRate.percent > 0 && out.failureRate.windowMs <= 0) throw new ConfigError(r.at('failureRate.window'), 'must be longer than 0');
   return out;
 }
 

@@ -150,6 +150,11 @@ export interface OutlierPolicy {
    * outlier detection and the balancer alike; any other status is a success.
    */
   grpcFailureCodes: string[];
+  /**
+   * Eject an endpoint whose failed tries reach `percent` of its tries within `windowMs`, once it
+   * had at least `minRequests` there; percent 0 disables (the default).
+   */
+  failureRate: { percent: number; minRequests: number; windowMs: number };
   /** First ejection lasts this long; each later ejection of the same endpoint grows it. */
   baseEjectionMs: number;
   maxEjectionMs: number;

@@ -4,6 +4,7 @@
  * and requests that started on it keep a reference after it is removed, so they finish cleanly.
  */
 import type { Endpoint } from '../../common/config/types.js';
+import type { FailureWindow } from '../layers/failure-rate.js';
 
 /** How fast old latency observations fade: after this long, one carries 1/e of its weight. */
 export const latencyDecayMs = 10_000;
@@ -34,6 +35,8 @@ export class EndpointState {
   ejectedUntil = 0;
   /** Back from an ejection and not yet proven healthy: one failure re-ejects. */
   probation = false;
+  /** Tries and failures in the failure-rate window (outlier detection), while that is enabled. */
+  failureWindow: FailureWindow | undefined;
   /** No longer in the config: takes no new requests, finishes what it has. */
   removed = false;
 

@@ -84,6 +84,23 @@ describe('gRPC replicas that fail, through sidecar pairs', () => {
     }
   });
 
+  it('ejects on the failure rate a replica failing every other call, which never fails five in a row', async () => {
+    const everyOther = (n: number): number | undefined => (n % 2 === 1 ? grpc.status.INTERNAL : undefined);
+    const outlierDetection = { failureRate: { percent: 40, minRequests: 10, window: '10s' } };
+    const mesh = await grpcMesh(h, [{ failCall: everyOther }, {}, {}], { outlierDetection });
+    const client = mesh.channel();
+    const codes: number[] = [];
+    while (codes.length < 4000 && (await mesh.metric('weft_outlier_ejections_total')) === 0) codes.push(...(await calls(client, 10)));
+    expect(await mesh.metric('weft_outlier_ejections_total')).toBe(1);
+    // Ejected on its failure that took it to 40% of at least 10 tries: the 6th of 11 at the latest.
+    expect(mesh.apps[0]!.calls).toBeGreaterThanOrEqual(10);
+    expect(mesh.apps[0]!.calls).toBeLessThanOrEqual(11);
+    expect(codes.filter((c) => c !== grpc.status.OK)).toEqual(Array(Math.ceil(mesh.apps[0]!.calls / 2)).fill(grpc.status.INTERNAL));
+    const after = await calls(client, 200, 4);
+    expect(after.filter((c) => c !== grpc.status.OK)).toEqual([]);
+    expect((await configEndpoints(mesh)).find((e) => e.endpoint === mesh.endpoints[0])).toMatchObject({ ejected: true, ejections: 1 });
+  });
+
   it('gives a replica failing one call in five a visibly smaller share, with no client-visible failure', async () => {
     const fifth = (n: number): number | undefined => (n % 5 === 0 ? grpc.status.UNAVAILABLE : undefined);
     const mesh = await grpcMesh(h, [{ failCall: fifth }, {}, {}], retryUnavailable);

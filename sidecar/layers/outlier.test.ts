@@ -124,6 +124,43 @@ describe('outlierLayer', () => {
     expect(configured.ejected.map((e) => e.key)).toEqual(['10.0.0.1:8080']);
   });
 
+  it('ejects on the failure rate over the window once enough tries were seen, without failures in a row', async () => {
+    const rate: OutlierPolicy = { ...policy, consecutiveFailures: 0, failureRate: { percent: 40, minRequests: 10, windowMs: 10_000 } };
+    const t = setup(fakeTarget({ endpoints: endpoints(2) }), rate);
+    let n = 0;
+    t.failing.set('10.0.0.1:8080', () => fakeResponse(n++ % 2 === 0 ? 503 : 200)); // every other try fails
+    for (let i = 0; i < 16; i++) await t.send(); // 8 tries on 10.0.0.1: below minRequests
+    expect(t.ejected).toHaveLength(0);
+    for (let i = 0; i < 4; i++) await t.send(); // 10 tries, 5 failed, but the 10th succeeded
+    expect(t.ejected).toHaveLength(0);
+    for (let i = 0; i < 2; i++) await t.send(); // the 11th fails: 6 of 11 >= 40%
+    expect(t.ejected.map((e) => e.key)).toEqual(['10.0.0.1:8080']);
+  });
+
+  it('forgets failures that slid out of the failure-rate window, and is off by default', async () => {
+    const rate: OutlierPolicy = { ...policy, consecutiveFailures: 0, failureRate: { percent: 50, minRequests: 4, windowMs: 1000 } };
+    const t = setup(fakeTarget({ endpoints: endpoints(1) }), { ...rate, maxEjectionPercent: 100 });
+    t.failing.set('10.0.0.1:8080', 503);
+    await t.send();
+    await t.send();
+    t.failing.delete('10.0.0.1:8080');
+    await t.clock.advance(1500); // the two failures are out of the window
+    for (let i = 0; i < 3; i++) await t.send();
+    t.failing.set('10.0.0.1:8080', 503);
+    await t.send(); // 4 tries in the window, 1 failed: 25%
+    expect(t.ejected).toHaveLength(0);
+    await t.send(); // 5 tries, 2 failed: 40%
+    expect(t.ejected).toHaveLength(0);
+    await t.send(); // 6 tries, 3 failed: 50%
+    expect(t.ejected).toHaveLength(1);
+
+    const off = setup(fakeTarget({ endpoints: endpoints(2) }), { ...defaultOutlier, consecutiveFailures: 0 });
+    let n = 0;
+    off.failing.set('10.0.0.1:8080', () => fakeResponse(n++ % 2 === 0 ? 503 : 200));
+    for (let i = 0; i < 100; i++) await off.send();
+    expect(off.ejected).toHaveLength(0);
+  });
+
   it('re-ejects a failing endpoint on probation at once, for longer each time, capped at the max', async () => {
     const t = setup(fakeTarget({ endpoints: endpoints(1) }), { ...policy, maxEjectionPercent: 100 });
     t.failing.set('10.0.0.1:8080', 503);

@@ -1,7 +1,7 @@
 /**
  * Outlier detection (passive health checking) per endpoint. Consecutive failures of tries sent to
- * an endpoint (try-outcome.ts: 5xx, a listed gRPC status, connect failure, reset, timeout) eject it
- * from balancing for
+ * an endpoint (try-outcome.ts: 5xx, a listed gRPC status, connect failure, reset, timeout), or a
+ * failure rate over a window when that is enabled, eject it from balancing for
  * baseEjectionMs * (times ejected), capped at maxEjectionMs. When that time is up it returns on
  * probation: its next try decides, a success clears it and a failure ejects it again at once.
  * No more than maxEjectionPercent of a service port's endpoints are ejected at a time (but at
@@ -13,6 +13,7 @@ import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Targe
 import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
+import { FailureWindow } from './failure-rate.js';
 import { errorVerdict, watchResponse, type TryVerdict } from './try-outcome.js';
 
 export interface OutlierEvents {
@@ -35,7 +36,7 @@ export interface OutlierOptions {
 export function outlierLayer(options: OutlierOptions): Layer {
   return (next) => (req, ctx) => {
     const policy = options.outlier(ctx);
-    if (!policy || policy.consecutiveFailures <= 0 || !ctx.target) return next(req, ctx);
+    if (!policy || (policy.consecutiveFailures <= 0 && policy.failureRate.percent <= 0) || !ctx.target) return next(req, ctx);
     return watched(policy, next, req, ctx);
   };
 
@@ -66,6 +67,7 @@ function record(
   const state = set.get(endpointKey(endpoint));
   if (!state) return; // removed from the config meanwhile
   const now = ctx.clock.now();
+  const rateTripped = countRate(state, policy, verdict.kind === 'failure', now);
   if (verdict.kind === 'success') {
     state.consecutiveFailures = 0;
     if (state.probation) {
@@ -76,13 +78,22 @@ function record(
   }
   state.consecutiveFailures++;
   if (state.isEjected(now)) return;
-  if (!state.probation && state.consecutiveFailures < policy.consecutiveFailures) return;
+  const consecutive = policy.consecutiveFailures > 0 && state.consecutiveFailures >= policy.consecutiveFailures;
+  if (!state.probation && !consecutive && !rateTripped) return;
   if (!mayEject(set, policy, now)) {
     options.events?.ejectionRefused?.(state.endpoint, { target });
     return;
   }
   const durationMs = eject(state, policy, now);
   options.events?.ejected?.(state.endpoint, { target, durationMs, ejections: state.ejections });
+}
+
+/** Count the try in the endpoint's failure-rate window; true when the rate calls for an ejection. */
+function countRate(state: EndpointState, policy: OutlierPolicy, failed: boolean, now: number): boolean {
+  const rate = policy.failureRate;
+  if (rate.percent <= 0) return false;
+  if (state.failureWindow?.windowMs !== rate.windowMs) state.failureWindow = new FailureWindow(rate.windowMs);
+  return state.failureWindow.record(failed, now, rate);
 }
 
 function mayEject(set: EndpointSet, policy: OutlierPolicy, now: number): boolean {
@@ -100,5 +111,7 @@ function eject(state: EndpointState, policy: OutlierPolicy, now: number): number
   state.ejectedUntil = now + durationMs;
   state.probation = true;
   state.consecutiveFailures = 0;
+  // Back from the ejection, the rate is measured afresh rather than on the failures that ejected it.
+  state.failureWindow = undefined;
   return durationMs;
 }
