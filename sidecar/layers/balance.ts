@@ -15,7 +15,7 @@ import type { EndpointState } from '../balancer/endpoint-state.js';
 import { hashKeyOf } from '../balancer/hash-key.js';
 import { onResponseDone } from './response.js';
 import { grpcFailureCodesOf, type Selector } from './selectors.js';
-import { errorVerdict, watchResponse, type TryVerdict } from './try-outcome.js';
+import { errorVerdict, headVerdict, trailersVerdict, type TryVerdict } from './try-outcome.js';
 
 export interface BalanceEvents {
   noHealthyEndpoint?(ctx: RequestContext): void;
@@ -60,25 +60,31 @@ export function balanceLayer(options: BalanceOptions): Layer {
     ctx.stats.upstream = chosen.key;
     chosen.inFlight++;
     const codes = grpcFailureCodesOf(ctx) ?? [];
-    const settle = (verdict: TryVerdict): void => {
-      if (verdict.kind === 'neutral') return;
-      chosen.observeOutcome(verdict.kind === 'failure', ctx.clock.now());
-      if (verdict.kind === 'failure') options.events?.tryFailed?.(target, verdict.cause);
-    };
     try {
       const res = await next(req, ctx);
-      chosen.observeLatency(ctx.clock.now() - started, ctx.clock.now());
+      const now = ctx.clock.now();
+      chosen.observeLatency(now - started, now);
       onResponseDone(res, () => chosen.inFlight--);
-      watchResponse(res, codes, settle);
+      const verdict = headVerdict(res, codes);
+      if (verdict) countTry(chosen, target, verdict, now, options.events);
+      else trailersVerdict(res, codes, (v) => countTry(chosen, target, v, ctx.clock.now(), options.events));
       if (affinity.setCookie) appendHeader(res.headers, 'set-cookie', affinity.setCookie);
       return res;
     } catch (err) {
       chosen.inFlight--;
-      if (!ctx.signal.aborted) chosen.observeLatency(Math.max(penalty, ctx.clock.now() - started), ctx.clock.now());
-      settle(errorVerdict(err, ctx.signal));
+      const now = ctx.clock.now();
+      if (!ctx.signal.aborted) chosen.observeLatency(Math.max(penalty, now - started), now);
+      countTry(chosen, target, errorVerdict(err, ctx.signal), now, options.events);
       throw err;
     }
   };
+}
+
+/** A try's verdict in the endpoint's failure share, and a failure in the events. */
+function countTry(chosen: EndpointState, target: Target, verdict: TryVerdict, now: number, events: BalanceEvents | undefined): void {
+  if (verdict.kind === 'neutral') return;
+  chosen.observeOutcome(verdict.kind === 'failure', now);
+  if (verdict.kind === 'failure') events?.tryFailed?.(target, verdict.cause);
 }
 
 /**

@@ -14,7 +14,7 @@ import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
 import { FailureWindow } from './failure-rate.js';
-import { errorVerdict, watchResponse, type TryVerdict } from './try-outcome.js';
+import { errorVerdict, headVerdict, trailersVerdict, type TryVerdict } from './try-outcome.js';
 
 export interface OutlierEvents {
   ejected?(endpoint: Endpoint, info: { target: Target; durationMs: number; ejections: number }): void;
@@ -43,9 +43,14 @@ export function outlierLayer(options: OutlierOptions): Layer {
   async function watched(policy: OutlierPolicy, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
     try {
       const res = await next(req, ctx);
-      // A gRPC status in trailers is known only when the body ends; the endpoint is this try's.
-      const { endpoint, target } = ctx;
-      watchResponse(res, policy.grpcFailureCodes, (verdict) => record(endpoint, target, ctx, policy, options, verdict));
+      const verdict = headVerdict(res, policy.grpcFailureCodes);
+      if (verdict) {
+        record(ctx.endpoint, ctx.target, ctx, policy, options, verdict);
+      } else {
+        // A gRPC status in trailers is known only when the body ends; the endpoint is this try's.
+        const { endpoint, target } = ctx;
+        trailersVerdict(res, policy.grpcFailureCodes, (v) => record(endpoint, target, ctx, policy, options, v));
+      }
       return res;
     } catch (err) {
       record(ctx.endpoint, ctx.target, ctx, policy, options, errorVerdict(err, ctx.signal));

@@ -2,13 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { ProxyResponse } from '../pipeline/types.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
-import { errorVerdict, grpcStatusName, headVerdict, watchResponse, type TryVerdict } from './try-outcome.js';
+import { errorVerdict, grpcStatusName, headVerdict, trailersVerdict, type TryVerdict } from './try-outcome.js';
 
 const codes = ['UNAVAILABLE', 'INTERNAL'];
 const grpcHead = { 'content-type': 'application/grpc' };
 
 function settled(res: ProxyResponse): Promise<TryVerdict> {
-  return new Promise((resolve) => watchResponse(res, codes, resolve));
+  return new Promise((resolve) => trailersVerdict(res, codes, resolve));
 }
 
 describe('try outcome', () => {

@@ -59,11 +59,13 @@ export function headVerdict(res: ProxyResponse, grpcFailureCodes: readonly strin
   return isGrpc(res.headers) && res.trailers ? undefined : success;
 }
 
-/** Call `settle` once with the try's verdict: now, or when a gRPC response's trailers arrive. */
-export function watchResponse(res: ProxyResponse, grpcFailureCodes: readonly string[], settle: (v: TryVerdict) => void): void {
-  const now = headVerdict(res, grpcFailureCodes);
-  if (now) return settle(now);
-  res.trailers!.then(
+/**
+ * For a response whose headVerdict is undefined: call `settle` once with the verdict its trailers
+ * give. Kept apart from headVerdict so the common case (known at the headers) makes no closure.
+ */
+export function trailersVerdict(res: ProxyResponse, grpcFailureCodes: readonly string[], settle: (v: TryVerdict) => void): void {
+  if (!res.trailers) return settle(neutral);
+  res.trailers.then(
     (trailers) => settle(grpcVerdict(trailers['grpc-status'], grpcFailureCodes)),
     () => settle(neutral),
   );
