@@ -45,7 +45,7 @@ export function p2cEwmaBalancer(random: Random): Balancer {
  * a cost factor: costs are compared strictly, so any factor would shut out an endpoint failing 1%
  * of its tries as surely as a dead one. With the draw, among healthy peers, an endpoint failing
  * every try or every other one keeps well under a fifth of its share, one failing a try in five
- * about half to two thirds, one in a hundred all of it.
+ * about half to three quarters, one in a hundred all of it.
  */
 function failureDraw(a: EndpointState, b: EndpointState, now: number, random: Random): EndpointState | undefined {
   const fa = a.failureShare(now);
