@@ -86,6 +86,24 @@ describe('gRPC replicas that fail, through sidecar pairs', () => {
     }
   });
 
+  it('probes a replica back after its ejection time: the first call to it that succeeds restores it', async () => {
+    let recovered = false;
+    const mesh = await grpcMesh(h, [{ failCall: () => (recovered ? undefined : grpc.status.UNAVAILABLE) }, {}], {
+      outlierDetection: { consecutiveFailures: 2, baseEjectionTime: '300ms', maxEjectionTime: '300ms', maxEjectionPercent: 50 },
+    });
+    const client = mesh.channel();
+    const dead = async (): Promise<EndpointHealth> => (await configEndpoints(mesh)).find((e) => e.endpoint === mesh.endpoints[0])!;
+    let sent = 0;
+    while (sent < 10_000 && (await mesh.metric('weft_outlier_ejections_total')) === 0) sent += (await calls(client, 10)).length;
+    expect(await dead()).toMatchObject({ ejected: true, probation: true });
+    recovered = true;
+    const served = mesh.apps[0]!.calls;
+    // Once the 300 ms are up it takes calls again, on probation; its first success clears it.
+    while (sent < 20_000 && mesh.apps[0]!.calls === served) sent += (await calls(client, 10)).length;
+    expect(mesh.apps[0]!.calls).toBeGreaterThan(served);
+    expect(await dead()).toMatchObject({ ejected: false, probation: false, ejections: 1, consecutiveFailures: 0 });
+  }, 60_000);
+
   it('ejects on the failure rate a replica failing every other call, which never fails five in a row', async () => {
     const everyOther = (n: number): number | undefined => (n % 2 === 1 ? grpc.status.INTERNAL : undefined);
     const outlierDetection = { failureRate: { percent: 40, minRequests: 10, window: '10s' } };
