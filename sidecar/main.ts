@@ -152,6 +152,7 @@ async function main(): Promise<number> {
     admin = await startAdminServer({
       target: {
         currentConfig: () => sidecar.configInfo(),
+        endpointHealth: () => sidecar.endpointHealth(),
         isDraining: () => sidecar.isDraining(),
         shutdown: () => shutdown('admin /shutdown'),
         registry: sidecar.observability.metrics.registry,

@@ -79,6 +79,7 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
     retries: new Counter({ name: 'weft_retries_total', help: 'Retries sent, by the condition that caused them (5xx, reset, connect-failure, ...).', labelNames: [...serviceLabels, 'route', 'reason'] as const, registers }),
     retryBudgetExhausted: new Counter({ name: 'weft_retry_budget_exhausted_total', help: 'Retries not sent because the retry budget was spent.', labelNames: serviceLabels, registers }),
     timeouts: new Counter({ name: 'weft_timeouts_total', help: 'Timeouts, by kind: connect, request, per_try, idle.', labelNames: [...serviceLabels, 'kind'] as const, registers }),
+    tryFailures: new Counter({ name: 'weft_try_failures_total', help: 'Tries that failed, by cause (5xx, grpc:UNAVAILABLE, connect-failure, reset, timeout, protocol-error).', labelNames: [...serviceLabels, 'cause'] as const, registers }),
     outlierEjections: new Counter({ name: 'weft_outlier_ejections_total', help: 'Endpoints ejected by outlier detection.', labelNames: serviceLabels, registers }),
     ejectedEndpoints: new Gauge({ name: 'weft_outlier_ejected_endpoints', help: 'Endpoints currently ejected.', labelNames: serviceLabels, registers }),
     rateLimited: new Counter({ name: 'weft_rate_limited_total', help: 'Requests refused by the local rate limit.', labelNames: ['direction', ...serviceLabels] as const, registers }),

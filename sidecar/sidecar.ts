@@ -23,6 +23,7 @@ import { Http1Pool } from './upstream/http1-pool.js';
 import { Http2Pool } from './upstream/http2-pool.js';
 import { connectionSlots } from './upstream/connection-limit.js';
 import { namespacedKey } from '../common/keys.js';
+import { endpointHealth, type EndpointHealth } from './balancer/endpoint-health.js';
 
 export interface SidecarOptions {
   clock?: Clock;
@@ -165,6 +166,11 @@ export class Sidecar {
   /** The config in use and when it was applied (the admin server's /config). */
   configInfo(): { config: ProxyConfig; appliedAt: number } | undefined {
     return this.active && { config: this.active.config, appliedAt: this.active.appliedAt };
+  }
+
+  /** Per service port, each endpoint's ejection state, failure share and latency estimate (admin /config). */
+  endpointHealth(): Record<string, EndpointHealth[]> {
+    return endpointHealth(this.policyState.endpoints, this.clock.now());
   }
 
   isDraining(): boolean {

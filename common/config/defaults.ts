@@ -16,6 +16,11 @@ export const defaultRetries: RetryPolicy = {
 
 export const defaultOutlier: OutlierPolicy = {
   consecutiveFailures: 5,
+  // The statuses that say the server itself failed (what HTTP would answer with a 5xx); statuses
+  // about the request or the caller (NOT_FOUND, RESOURCE_EXHAUSTED quotas, ...) are answers.
+  grpcFailureCodes: ['UNAVAILABLE', 'INTERNAL', 'UNKNOWN', 'DATA_LOSS', 'DEADLINE_EXCEEDED'],
+  // Off: a failure rate every endpoint shares (a broken dependency) would eject healthy capacity.
+  failureRate: { percent: 0, minRequests: 20, windowMs: 10_000 },
   baseEjectionMs: 30_000,
   maxEjectionMs: 300_000,
   maxEjectionPercent: 50,

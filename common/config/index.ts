@@ -4,3 +4,4 @@ export { parseDuration, formatDuration } from './duration.js';
 export * from './defaults.js';
 export { Reader } from './reader.js';
 export { toDocument, trafficPolicyDocument } from './document.js';
+export { grpcStatusNames, grpcErrorNames } from './grpc-status.js';

@@ -18,6 +18,7 @@ describe('parseProxyConfig', () => {
     const reviews = c.services[0]!;
     expect(reviews.policy.timeouts).toEqual({ connectMs: 500, requestMs: 5000, perTryMs: 1000, idleMs: 60_000 });
     expect(reviews.policy.retries.grpcStatusCodes).toEqual(['UNAVAILABLE']);
+    expect(reviews.policy.outlierDetection.grpcFailureCodes).toEqual(['UNAVAILABLE', 'INTERNAL']);
     expect(reviews.policy.retries.budget).toEqual({ ratio: 0.1, minPerSecond: 5, windowMs: 10_000 });
     expect(reviews.policy.loadBalancer).toEqual({ algorithm: 'consistent-hash', hashOn: { header: 'x-user' } });
     expect(reviews.routes[0]!.matches[0]!.method).toBe('GET');
@@ -56,6 +57,7 @@ describe('parseProxyConfig', () => {
     ['a route to an unknown port', (c) => ((c.services[0] as Record<string, unknown>).routes = [{ name: 'r', backends: [{ name: 'reviews', port: 1 }] }]), 'services[0].routes[0].backends[0].port: service default/reviews has no port 1'],
     ['an invalid regex', (c) => ((c.services[0] as Record<string, unknown>).routes = [{ name: 'r', matches: [{ path: { type: 'RegularExpression', value: '(' } }], backends: [{ name: 'reviews', port: 9080 }] }]), 'services[0].routes[0].matches[0].path.value: invalid regular expression'],
     ['a CRLF in a header value', (c) => ((c.services[0] as Record<string, unknown>).routes = [{ name: 'r', requestHeaders: { set: [{ name: 'x', value: 'a\r\nb' }] }, backends: [{ name: 'reviews', port: 9080 }] }]), 'header values must not contain NUL, CR or LF'],
+    ['an unknown gRPC failure status', (c) => ((c.services[0] as Record<string, unknown>).policy = { outlierDetection: { grpcFailureCodes: ['UNAVAILABLE', 'BROKEN'] } }), 'services[0].policy.outlierDetection.grpcFailureCodes[1]: must be one of'],
     ['a duplicate service', (c) => c.services.push(structuredClone(c.services[0]!)), 'services[1]: service default/reviews is defined twice'],
   ];
   it.each(bad)('rejects %s with an error naming the field', (_name, mutate, message) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
 import { defaultLimits, defaultPorts, defaultTrafficPolicy } from './defaults.js';
+import { grpcErrorNames } from './grpc-status.js';
 import { Reader } from './reader.js';
 import type {
   BackendRef,
@@ -27,11 +28,6 @@ import { namespacedKey } from '../keys.js';
 
 const protocols = ['http', 'http2', 'grpc', 'tcp'] as const;
 const retryOn = ['5xx', 'gateway-error', 'connect-failure', 'reset', 'retriable-status-codes'] as const;
-const grpcCodes = [
-  'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-] as const;
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const headerName = /^[!#$%&'*+\-.^_`|~0-9a-zA-Z]+$/;
 
@@ -203,9 +199,7 @@ export function retries(r: Reader | undefined, base: RetryPolicy): RetryPolicy {
     statusCodes: r.has('statusCodes')
       ? r.array('statusCodes').map((v, i) => statusCode(`${r.at('statusCodes')}[${i}]`, v))
       : base.statusCodes,
-    grpcStatusCodes: r.has('grpcStatusCodes')
-      ? r.stringList('grpcStatusCodes').map((v, i) => oneOfValue(`${r.at('grpcStatusCodes')}[${i}]`, v.toUpperCase(), grpcCodes))
-      : base.grpcStatusCodes,
+    grpcStatusCodes: r.has('grpcStatusCodes') ? grpcCodeList(r, 'grpcStatusCodes') : base.grpcStatusCodes,
     backoff: b ? { baseMs: b.duration('base', base.backoff.baseMs), maxMs: b.duration('max', base.backoff.maxMs) } : base.backoff,
     budget: g
       ? {
@@ -227,17 +221,33 @@ export function retries(r: Reader | undefined, base: RetryPolicy): RetryPolicy {
   return out;
 }
 
+/** A list of gRPC status names (any case), e.g. [UNAVAILABLE, internal]. */
+function grpcCodeList(r: Reader, key: string): string[] {
+  return r.stringList(key).map((v, i) => oneOfValue(`${r.at(key)}[${i}]`, v.toUpperCase(), grpcErrorNames));
+}
+
 function outlier(r: Reader | undefined, base: TrafficPolicy): TrafficPolicy['outlierDetection'] {
   const d = base.outlierDetection;
   if (!r) return d;
+  const f = r.object('failureRate');
   const out = {
     consecutiveFailures: r.number('consecutiveFailures', { fallback: d.consecutiveFailures, min: 0, integer: true }),
+    grpcFailureCodes: r.has('grpcFailureCodes') ? grpcCodeList(r, 'grpcFailureCodes') : d.grpcFailureCodes,
+    failureRate: f
+      ? {
+          percent: f.number('percent', { fallback: d.failureRate.percent, min: 0, max: 100 }),
+          minRequests: f.number('minRequests', { fallback: d.failureRate.minRequests, min: 1, integer: true }),
+          windowMs: f.duration('window', d.failureRate.windowMs),
+        }
+      : d.failureRate,
     baseEjectionMs: r.duration('baseEjectionTime', d.baseEjectionMs),
     maxEjectionMs: r.duration('maxEjectionTime', d.maxEjectionMs),
     maxEjectionPercent: r.number('maxEjectionPercent', { fallback: d.maxEjectionPercent, min: 0, max: 100 }),
   };
+  f?.done();
   r.done();
   if (out.maxEjectionMs < out.baseEjectionMs) throw new ConfigError(r.at('maxEjectionTime'), 'must not be shorter than baseEjectionTime');
+  if (out.failureRate.percent > 0 && out.failureRate.windowMs <= 0) throw new ConfigError(r.at('failureRate.window'), 'must be longer than 0');
   return out;
 }
 

@@ -143,8 +143,18 @@ export interface RetryPolicy {
 }
 
 export interface OutlierPolicy {
-  /** Consecutive failures (5xx, connect errors, resets) that eject an endpoint; 0 disables. */
+  /** Consecutive failures (5xx, connect errors, resets, listed gRPC statuses) that eject an endpoint; 0 disables. */
   consecutiveFailures: number;
+  /**
+   * gRPC status names (from trailers or a trailers-only response) that count as a failed try, for
+   * outlier detection and the balancer alike; any other status is a success.
+   */
+  grpcFailureCodes: string[];
+  /**
+   * Eject an endpoint whose failed tries reach `percent` of its tries within `windowMs`, once it
+   * had at least `minRequests` there; percent 0 disables (the default).
+   */
+  failureRate: { percent: number; minRequests: number; windowMs: number };
   /** First ejection lasts this long; each later ejection of the same endpoint grows it. */
   baseEjectionMs: number;
   maxEjectionMs: number;

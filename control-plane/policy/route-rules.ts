@@ -1,4 +1,5 @@
 /** One Gateway API rule (HTTPRoute or GRPCRoute) -> static-config route documents, one per match; parseRoute validates them after. */
+import { grpcErrorNames } from '../../common/config/index.js';
 import { parseGatewayDuration } from './gateway-duration.js';
 
 export interface RouteDoc {
@@ -9,6 +10,34 @@ export interface RouteDoc {
   responseHeaders?: unknown;
   mirror?: { backend: { name: string; namespace: string; port: unknown }; percent: number };
   timeouts?: { request?: number; perTry?: number };
+  retries?: { attempts: number; grpcStatusCodes: string[]; retryNonIdempotent: true };
+}
+
+/** GRPCRoute annotations for retries, which Gateway API's GRPCRoute has no field for. */
+export const grpcRetryAnnotations = {
+  codes: 'policy.weft.dev/retry-grpc-status-codes',
+  attempts: 'policy.weft.dev/retry-attempts',
+} as const;
+
+/**
+ * The retry policy a GRPCRoute's annotations ask for, for all its rules, or undefined without
+ * them. Listing statuses to retry says the route's methods are safe to repeat (gRPC calls are
+ * POSTs, which are otherwise never retried).
+ */
+export function grpcRouteRetries(annotations: Record<string, string> | undefined): RouteDoc['retries'] {
+  const codes = annotations?.[grpcRetryAnnotations.codes];
+  const attempts = annotations?.[grpcRetryAnnotations.attempts];
+  const at = (key: string): string => `metadata.annotations["${key}"]`;
+  if (codes === undefined) {
+    if (attempts !== undefined) throw new Error(`${at(grpcRetryAnnotations.attempts)}: needs ${grpcRetryAnnotations.codes} too`);
+    return undefined;
+  }
+  const names = codes.split(',').map((c) => c.trim().toUpperCase()).filter((c) => c !== '');
+  const unknown = names.find((n) => !(grpcErrorNames as readonly string[]).includes(n));
+  if (unknown !== undefined || names.length === 0) throw new Error(`${at(grpcRetryAnnotations.codes)}: ${unknown === undefined ? 'lists no status' : `"${unknown}" is not a gRPC status`}; expected e.g. "UNAVAILABLE, RESOURCE_EXHAUSTED"`);
+  const count = attempts === undefined ? 2 : Number(attempts);
+  if (!Number.isInteger(count) || count < 0 || count > 10) throw new Error(`${at(grpcRetryAnnotations.attempts)}: must be a whole number from 0 to 10, got "${attempts}"`);
+  return { attempts: count, grpcStatusCodes: names, retryNonIdempotent: true };
 }
 
 type Obj = Record<string, unknown>;

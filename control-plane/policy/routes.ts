@@ -9,7 +9,7 @@ import type { Route } from '../../common/config/types.js';
 import { objectKey, type K8sPolicyObject } from '../state/k8s-objects.js';
 import { condition, controllerName, type Condition } from './conditions.js';
 import { LastAccepted } from './last-accepted.js';
-import { convertGrpcRule, convertHttpRule, type RouteDoc } from './route-rules.js';
+import { convertGrpcRule, convertHttpRule, grpcRouteRetries, type RouteDoc } from './route-rules.js';
 import { namespacedKey } from '../../common/keys.js';
 
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute';
@@ -113,10 +113,12 @@ function convertRoute(kind: RouteKind, obj: K8sPolicyObject, serviceExists: (key
   const rules = Array.isArray(obj.spec?.rules) ? (obj.spec.rules as Record<string, unknown>[]) : [];
   const routes: Route[] = [];
   const missing = new Set<string>();
+  const retries = kind === 'GRPCRoute' ? grpcRouteRetries(obj.metadata.annotations) : undefined;
   rules.forEach((rule, i) => {
     const path = `spec.rules[${i}]`;
     const docs: RouteDoc[] = kind === 'HTTPRoute' ? convertHttpRule(rule, path, ns) : convertGrpcRule(rule, path, ns);
     docs.forEach((doc, j) => {
+      if (retries) doc.retries = retries;
       for (const b of doc.backends) if (!serviceExists(namespacedKey(b.namespace, b.name))) missing.add(namespacedKey(b.namespace, b.name));
       doc.name = `${obj.metadata.name}.${typeof rule.name === 'string' ? rule.name : i}${docs.length > 1 ? `.${j}` : ''}`;
       routes.push(parseRoute(Reader.root(doc, path), ns));

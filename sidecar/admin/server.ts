@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import type { Clock } from '../../common/clock.js';
 import type { ListenAddress, ProxyConfig } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
+import type { EndpointHealth } from '../balancer/endpoint-health.js';
 import { isLoopbackAddress } from './loopback.js';
 
 /** What the admin server needs from a sidecar, and nothing more. */
@@ -16,6 +17,8 @@ export interface AdminTarget {
   currentConfig(): { config: ProxyConfig; appliedAt: number } | undefined;
   /** True once draining began (SIGTERM or /shutdown): readiness turns false. */
   isDraining(): boolean;
+  /** Per service port, what balancing and outlier detection know of each endpoint (ejections); shown in /config. */
+  endpointHealth?(): Record<string, EndpointHealth[]>;
   /** Drain in-flight work and end the process; /shutdown answers before this completes. */
   shutdown(): Promise<void>;
   registry: Registry;
@@ -95,6 +98,7 @@ async function route(options: AdminServerOptions, req: IncomingMessage, res: Ser
         appliedAt: new Date(current.appliedAt).toISOString(),
         ageSeconds: Math.max(0, (options.clock.wallNow() - current.appliedAt) / 1000),
         config: current.config,
+        endpoints: target.endpointHealth?.(),
       };
       return send(res, 200, 'application/json', JSON.stringify(body, null, 2));
     }

@@ -123,6 +123,51 @@ describe('p2c-ewma', () => {
     expect(sharesAt(80_000)).toBeGreaterThan(0.5); // 1000 * e^-8 = 0.34 ms: now the cheapest
   });
 
+  it('takes traffic from an endpoint that fails fast within a few tries, however fast it answers', () => {
+    const c = states([1, 1, 1]);
+    c.forEach((e, i) => e.observeLatency(i === 0 ? 0.2 : 1, 0)); // the failing one answers 5x faster
+    const balancer = p2cEwmaBalancer(seededRandom(13));
+    expect(shares(balancer, c, 3000)[0]).toBeCloseTo(2 / 3, 1);
+    c[0]!.observeOutcome(true, 0); // share 0.3: passed over in 60% of its draws
+    expect(shares(balancer, c, 3000)[0]).toBeCloseTo((2 / 3) * 0.4, 1);
+    c[0]!.observeOutcome(true, 0); // 0.51: passed over in 90%, never all, of its draws
+    const left = shares(balancer, c, 3000)[0]!;
+    expect(left).toBeGreaterThan(0.04);
+    expect(left).toBeLessThan(0.09); // about 2/3 * 0.1
+  });
+
+  it('gives an endpoint failing one try in five a smaller share, and one failing one in a hundred its full share', () => {
+    const run = (failEvery: number): number[] => {
+      const c = states([1, 1, 1]);
+      const balancer = p2cEwmaBalancer(seededRandom(14));
+      const latency = seededRandom(3);
+      const picks = [0, 0, 0];
+      for (let i = 0; i < 6000; i++) {
+        const now = i * 2; // a pick every 2 ms, answered in 0.5-1.5 ms
+        const chosen = balancer.pick(c, now);
+        const index = c.indexOf(chosen);
+        picks[index]!++;
+        chosen.observeLatency(0.5 + latency(), now);
+        chosen.observeOutcome(index === 0 && picks[0]! % failEvery === 0, now);
+      }
+      return picks.map((p) => p / 6000);
+    };
+    const fifth = run(5);
+    expect(fifth[0]).toBeGreaterThan(0.15);
+    expect(fifth[0]).toBeLessThan(0.27);
+    expect(Math.min(fifth[1]!, fifth[2]!)).toBeGreaterThan(0.36);
+    expect(run(100)[0]).toBeGreaterThan(0.3);
+  });
+
+  it('lets a failure share fade with time, so an endpoint that failed is tried again', () => {
+    const e = new EndpointState(endpoint('10.0.0.1'));
+    for (let i = 0; i < 20; i++) e.observeOutcome(true, 0);
+    expect(e.failureShare(0)).toBeGreaterThan(0.99);
+    expect(e.failureShare(30_000)).toBeLessThan(0.05);
+    e.observeOutcome(false, 30_000);
+    expect(e.failureShare(30_000)).toBeLessThan(0.035);
+  });
+
   it('peak EWMA jumps to a slow observation and decays back over time', () => {
     const e = new EndpointState(endpoint('10.0.0.1'));
     e.observeLatency(10, 0);

@@ -4,9 +4,13 @@
  * and requests that started on it keep a reference after it is removed, so they finish cleanly.
  */
 import type { Endpoint } from '../../common/config/types.js';
+import type { FailureWindow } from '../layers/failure-rate.js';
 
 /** How fast old latency observations fade: after this long, one carries 1/e of its weight. */
 export const latencyDecayMs = 10_000;
+
+/** Weight of one try in the failure share: three failures in a row take it from 0 to about 0.66. */
+const failureWeight = 0.3;
 
 export function endpointKey(e: Pick<Endpoint, 'address' | 'port'>): string {
   return e.address.includes(':') ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
@@ -20,6 +24,9 @@ export class EndpointState {
   /** Peak-EWMA of response latency in ms; undefined until a first response. */
   latencyMs: number | undefined;
   private latencyAt = 0;
+  /** Share of recent tries that failed, per try (0..1); fades with time like the latency. */
+  private failures = 0;
+  private failuresAt = 0;
   /** Failures in a row since the last success (outlier detection). */
   consecutiveFailures = 0;
   /** How many times this endpoint was ejected; each ejection lasts longer. */
@@ -28,6 +35,8 @@ export class EndpointState {
   ejectedUntil = 0;
   /** Back from an ejection and not yet proven healthy: one failure re-ejects. */
   probation = false;
+  /** Tries and failures in the failure-rate window (outlier detection), while that is enabled. */
+  failureWindow: FailureWindow | undefined;
   /** No longer in the config: takes no new requests, finishes what it has. */
   removed = false;
 
@@ -68,5 +77,24 @@ export class EndpointState {
   currentLatency(now: number): number | undefined {
     if (this.latencyMs === undefined) return undefined;
     return this.latencyMs * Math.exp(-Math.max(0, now - this.latencyAt) / latencyDecayMs);
+  }
+
+  /**
+   * Count one try's outcome in the failure share: an EWMA per try (not per time, so a fast-failing
+   * endpoint is noticed within a few tries at any request rate).
+   */
+  observeOutcome(failed: boolean, now: number): void {
+    const share = this.failureShare(now);
+    this.failures = share + failureWeight * ((failed ? 1 : 0) - share);
+    this.failuresAt = now;
+  }
+
+  /**
+   * The failure share as of `now`: it fades towards zero while no try refreshes it, so an endpoint
+   * that lost every draw after its failures is tried again and re-measured.
+   */
+  failureShare(now: number): number {
+    if (this.failures === 0) return 0;
+    return this.failures * Math.exp(-Math.max(0, now - this.failuresAt) / latencyDecayMs);
   }
 }

@@ -1,6 +1,8 @@
 /**
  * Power of two choices over peak-EWMA latency (the default). Draw two distinct endpoints at random
- * (weighted) and send to the cheaper, where cost = latency EWMA * (requests in flight + 1).
+ * (weighted) and send to the cheaper, where cost = latency EWMA * (requests in flight + 1). Before
+ * costs are compared, each of the two is passed over with a probability of twice its failure share,
+ * so an endpoint whose tries fail loses draws however fast it fails (decision 0304).
  * Two random choices avoid the herd that "always the best" causes when many sidecars share stale
  * views, while still steering away from slow or overloaded endpoints (docs/decisions/0300).
  */
@@ -10,6 +12,13 @@ import type { EndpointState } from './endpoint-state.js';
 
 /** Latency assumed for an endpoint with no observation yet, when no other endpoint has one either. */
 const unknownLatencyMs = 1;
+
+/**
+ * Never pass an endpoint over with certainty: one failing every try still gets about one draw in
+ * ten it would have won, so outlier detection sees its next failures soon and a recovered endpoint
+ * is noticed.
+ */
+const maxPassOver = 0.9;
 
 export function p2cEwmaBalancer(random: Random): Balancer {
   return {
@@ -22,10 +31,30 @@ export function p2cEwmaBalancer(random: Random): Balancer {
       const b = candidates[j]!;
       const latencyA = a.currentLatency(now);
       const latencyB = b.currentLatency(now);
+      const passedOver = failureDraw(a, b, now, random);
+      if (passedOver) return passedOver === a ? b : a;
       const fallback = latencyA === undefined || latencyB === undefined ? meanLatency(candidates, now) : 0;
       return cost(b, latencyB ?? fallback) < cost(a, latencyA ?? fallback) ? b : a;
     },
   };
+}
+
+/**
+ * Each candidate is passed over with a probability of twice its failure share (at most 0.9);
+ * returns the one passed over when only one of them is, else undefined (costs decide). A draw, not
+ * a cost factor: costs are compared strictly, so any factor would shut out an endpoint failing 1%
+ * of its tries as surely as a dead one. With the draw, among healthy peers, an endpoint failing
+ * every try or every other one keeps well under a fifth of its share, one failing a try in five
+ * about half to three quarters, one in a hundred all of it.
+ */
+function failureDraw(a: EndpointState, b: EndpointState, now: number, random: Random): EndpointState | undefined {
+  const fa = a.failureShare(now);
+  const fb = b.failureShare(now);
+  if (fa === 0 && fb === 0) return undefined;
+  const outA = random() < Math.min(maxPassOver, 2 * fa);
+  const outB = random() < Math.min(maxPassOver, 2 * fb);
+  if (outA === outB) return undefined;
+  return outA ? a : b;
 }
 
 /**

@@ -154,3 +154,85 @@ describe('balanceLayer', () => {
     expect(users.size).toBeGreaterThan(1);
   });
 });
+
+describe('balanceLayer and failed tries', () => {
+  const grpcHead = { 'content-type': 'application/grpc' };
+
+  it('sends a retry to an endpoint the request has not tried, with every algorithm', async () => {
+    const policies: LoadBalancerPolicy[] = [
+      { algorithm: 'round-robin' },
+      { algorithm: 'random' },
+      { algorithm: 'p2c-ewma' },
+      { algorithm: 'consistent-hash', hashOn: { header: 'x-user' } },
+    ];
+    for (const policy of policies) {
+      const clock = new FakeClock();
+      const { wrap } = layer(policy);
+      const target = fakeTarget({ endpoints: endpoints(3) });
+      const handler = wrap(async () => fakeResponse(200));
+      for (let i = 0; i < 20; i++) {
+        const ctx = contextOn(clock, target);
+        const req = requestOf('GET', 'empty', { 'x-user': `user-${i}` });
+        const seen: string[] = [];
+        for (let attempt = 0; attempt < 3; attempt++) {
+          await handler(req, ctx);
+          seen.push(ctx.stats.upstream!);
+          (ctx.triedEndpoints ??= []).push(ctx.stats.upstream!);
+        }
+        expect(new Set(seen).size, `${policy.algorithm}: ${seen.join(' ')}`).toBe(3);
+      }
+    }
+  });
+
+  it('goes back to a tried endpoint when no other is available', async () => {
+    const clock = new FakeClock();
+    const { wrap, sets } = layer({ algorithm: 'p2c-ewma' });
+    const target = fakeTarget({ endpoints: endpoints(2) });
+    endpointSetFor(sets, target).get('10.0.0.2:8080')!.ejectedUntil = 60_000;
+    const handler = wrap(async () => fakeResponse(200));
+    const ctx = contextOn(clock, target);
+    ctx.triedEndpoints = ['10.0.0.1:8080'];
+    await handler(requestOf(), ctx);
+    expect(ctx.stats.upstream).toBe('10.0.0.1:8080');
+  });
+
+  it('counts a gRPC status from the trailers in the failure share and reports its cause', async () => {
+    const clock = new FakeClock();
+    const sets = endpointSets();
+    const failed: string[] = [];
+    const wrap = balanceLayer({ sets, loadBalancer: () => ({ algorithm: 'round-robin' }), random: seededRandom(1), events: { tryFailed: (_t, cause) => failed.push(cause) } });
+    const target = fakeTarget({ endpoints: endpoints(1) });
+    const statuses = ['14', '5', '0'];
+    const handler = wrap(async () => fakeResponse(200, ['reply'], grpcHead, { 'grpc-status': statuses.shift()! }));
+    const state = endpointSetFor(sets, target).get('10.0.0.1:8080')!;
+    (await handler(requestOf('POST'), contextOn(clock, target))).body.resume();
+    await new Promise((r) => setImmediate(r));
+    expect(failed).toEqual(['grpc:UNAVAILABLE']);
+    expect(state.failureShare(0)).toBeCloseTo(0.3);
+    // NOT_FOUND and OK are answers, not failures: the share comes down.
+    for (let i = 0; i < 2; i++) (await handler(requestOf('POST'), contextOn(clock, target))).body.resume();
+    await new Promise((r) => setImmediate(r));
+    expect(failed).toEqual(['grpc:UNAVAILABLE']);
+    expect(state.failureShare(0)).toBeCloseTo(0.3 * 0.7 * 0.7);
+  });
+
+  it('counts 5xx and connect failures as failed tries, and a client leaving as nothing', async () => {
+    const clock = new FakeClock();
+    const { wrap, sets } = layer();
+    const target = fakeTarget({ endpoints: endpoints(1) });
+    const outcomes: (number | WeftError)[] = [503, new WeftError(ErrorCodes.CONNECT_FAILED, 'refused'), new WeftError(ErrorCodes.UPSTREAM_RESET, 'request aborted')];
+    const handler = wrap(async () => {
+      const next = outcomes.shift()!;
+      if (next instanceof WeftError) throw next;
+      return fakeResponse(next);
+    });
+    const state = endpointSetFor(sets, target).get('10.0.0.1:8080')!;
+    await handler(requestOf(), contextOn(clock, target));
+    await handler(requestOf(), contextOn(clock, target)).catch(() => undefined);
+    expect(state.failureShare(0)).toBeCloseTo(0.51);
+    const gone = new AbortController();
+    gone.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client went away'));
+    await handler(requestOf(), contextOn(clock, target, gone.signal)).catch(() => undefined);
+    expect(state.failureShare(0)).toBeCloseTo(0.51);
+  });
+});

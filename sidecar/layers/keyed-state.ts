@@ -16,29 +16,34 @@ export function servicePortKey(target: Pick<Target, 'service' | 'port'>): string
 
 /** A map that creates its values on first use, and can forget keys the config no longer has. */
 export class KeyedState<T> {
-  private readonly entries = new Map<string, T>();
+  private readonly map = new Map<string, T>();
 
   constructor(private readonly create: (key: string) => T) {}
 
   get(key: string): T {
-    let value = this.entries.get(key);
+    let value = this.map.get(key);
     if (value === undefined) {
       value = this.create(key);
-      this.entries.set(key, value);
+      this.map.set(key, value);
     }
     return value;
   }
 
   peek(key: string): T | undefined {
-    return this.entries.get(key);
+    return this.map.get(key);
   }
 
   /** Drop every key `keep` rejects (called after a config swap with the new service keys). */
   prune(keep: (key: string) => boolean): void {
-    for (const key of this.entries.keys()) if (!keep(key)) this.entries.delete(key);
+    for (const key of this.map.keys()) if (!keep(key)) this.map.delete(key);
+  }
+
+  /** Every key with its value, in the order they were created. */
+  entries(): IterableIterator<[string, T]> {
+    return this.map.entries();
   }
 
   get size(): number {
-    return this.entries.size;
+    return this.map.size;
   }
 }

@@ -3,26 +3,27 @@ import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
 import { seededRandom } from '../../common/random.js';
 import type { OutlierPolicy } from '../../common/config/types.js';
-import { compose, type Handler, type Target } from '../pipeline/types.js';
+import { defaultOutlier } from '../../common/config/defaults.js';
+import { compose, type Handler, type ProxyResponse, type Target } from '../pipeline/types.js';
 import { endpoints, contextOn, requestOf, fakeTarget } from '../testing/policy-fakes.js';
 import { fakeResponse } from '../testing/request-fixtures.js';
 import { endpointSetFor, endpointSets } from '../balancer/endpoint-set.js';
 import { balanceLayer } from './balance.js';
 import { outlierLayer } from './outlier.js';
 
-const policy: OutlierPolicy = { consecutiveFailures: 3, baseEjectionMs: 1000, maxEjectionMs: 2500, maxEjectionPercent: 50 };
+const policy: OutlierPolicy = { ...defaultOutlier, consecutiveFailures: 3, baseEjectionMs: 1000, maxEjectionMs: 2500, maxEjectionPercent: 50 };
 
 /** outlier -> round-robin balance -> an upstream whose behaviour per endpoint the test controls. */
 function setup(target: Target, outlier: OutlierPolicy = policy) {
   const clock = new FakeClock();
   const sets = endpointSets();
-  const failing = new Map<string, number | WeftError>();
+  const failing = new Map<string, number | WeftError | (() => ProxyResponse)>();
   const ejected: { key: string; durationMs: number }[] = [];
   const restored: string[] = [];
   const upstream: Handler = async (_req, ctx) => {
     const behaviour = failing.get(`${ctx.endpoint!.address}:${ctx.endpoint!.port}`) ?? 200;
     if (behaviour instanceof WeftError) throw behaviour;
-    return fakeResponse(behaviour);
+    return typeof behaviour === 'function' ? behaviour() : fakeResponse(behaviour);
   };
   const handler = compose(
     [
@@ -97,6 +98,67 @@ describe('outlierLayer', () => {
     t.failing.set('10.0.0.1:8080', new WeftError(ErrorCodes.BAD_REQUEST, 'x'));
     for (let i = 0; i < 10; i++) await t.send();
     expect(t.ejected).toHaveLength(0);
+  });
+
+  it('counts a listed gRPC status, from a trailers-only response or from the trailers, and no other status', async () => {
+    const grpc = (status: string, trailersOnly: boolean) => (): ProxyResponse =>
+      trailersOnly
+        ? fakeResponse(200, [], { 'content-type': 'application/grpc', 'grpc-status': status })
+        : fakeResponse(200, ['message'], { 'content-type': 'application/grpc' }, { 'grpc-status': status });
+    for (const trailersOnly of [true, false]) {
+      const t = setup(fakeTarget({ endpoints: endpoints(2) }));
+      t.failing.set('10.0.0.1:8080', grpc('14', trailersOnly)); // UNAVAILABLE
+      for (let i = 0; i < 6; i++) await t.send();
+      expect(t.ejected.map((e) => e.key), `trailers-only ${trailersOnly}`).toEqual(['10.0.0.1:8080']);
+    }
+    const answers = setup(fakeTarget({ endpoints: endpoints(2) }));
+    answers.failing.set('10.0.0.1:8080', grpc('5', false)); // NOT_FOUND is an answer
+    for (let i = 0; i < 10; i++) await answers.send();
+    expect(answers.ejected).toHaveLength(0);
+    const configured = setup(fakeTarget({ endpoints: endpoints(2) }), { ...policy, grpcFailureCodes: ['RESOURCE_EXHAUSTED'] });
+    configured.failing.set('10.0.0.1:8080', grpc('14', true));
+    for (let i = 0; i < 10; i++) await configured.send();
+    expect(configured.ejected).toHaveLength(0);
+    configured.failing.set('10.0.0.1:8080', grpc('8', true));
+    for (let i = 0; i < 6; i++) await configured.send();
+    expect(configured.ejected.map((e) => e.key)).toEqual(['10.0.0.1:8080']);
+  });
+
+  it('ejects on the failure rate over the window once enough tries were seen, without failures in a row', async () => {
+    const rate: OutlierPolicy = { ...policy, consecutiveFailures: 0, failureRate: { percent: 40, minRequests: 10, windowMs: 10_000 } };
+    const t = setup(fakeTarget({ endpoints: endpoints(2) }), rate);
+    let n = 0;
+    t.failing.set('10.0.0.1:8080', () => fakeResponse(n++ % 2 === 0 ? 503 : 200)); // every other try fails
+    for (let i = 0; i < 16; i++) await t.send(); // 8 tries on 10.0.0.1: below minRequests
+    expect(t.ejected).toHaveLength(0);
+    for (let i = 0; i < 4; i++) await t.send(); // 10 tries, 5 failed, but the 10th succeeded
+    expect(t.ejected).toHaveLength(0);
+    for (let i = 0; i < 2; i++) await t.send(); // the 11th fails: 6 of 11 >= 40%
+    expect(t.ejected.map((e) => e.key)).toEqual(['10.0.0.1:8080']);
+  });
+
+  it('forgets failures that slid out of the failure-rate window, and is off by default', async () => {
+    const rate: OutlierPolicy = { ...policy, consecutiveFailures: 0, failureRate: { percent: 50, minRequests: 4, windowMs: 1000 } };
+    const t = setup(fakeTarget({ endpoints: endpoints(1) }), { ...rate, maxEjectionPercent: 100 });
+    t.failing.set('10.0.0.1:8080', 503);
+    await t.send();
+    await t.send();
+    t.failing.delete('10.0.0.1:8080');
+    await t.clock.advance(1500); // the two failures are out of the window
+    for (let i = 0; i < 3; i++) await t.send();
+    t.failing.set('10.0.0.1:8080', 503);
+    await t.send(); // 4 tries in the window, 1 failed: 25%
+    expect(t.ejected).toHaveLength(0);
+    await t.send(); // 5 tries, 2 failed: 40%
+    expect(t.ejected).toHaveLength(0);
+    await t.send(); // 6 tries, 3 failed: 50%
+    expect(t.ejected).toHaveLength(1);
+
+    const off = setup(fakeTarget({ endpoints: endpoints(2) }), { ...defaultOutlier, consecutiveFailures: 0 });
+    let n = 0;
+    off.failing.set('10.0.0.1:8080', () => fakeResponse(n++ % 2 === 0 ? 503 : 200));
+    for (let i = 0; i < 100; i++) await off.send();
+    expect(off.ejected).toHaveLength(0);
   });
 
   it('re-ejects a failing endpoint on probation at once, for longer each time, capped at the max', async () => {

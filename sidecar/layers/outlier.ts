@@ -1,19 +1,20 @@
 /**
  * Outlier detection (passive health checking) per endpoint. Consecutive failures of tries sent to
- * an endpoint (5xx, connect failure, reset, timeout) eject it from balancing for
+ * an endpoint (try-outcome.ts: 5xx, a listed gRPC status, connect failure, reset, timeout), or a
+ * failure rate over a window when that is enabled, eject it from balancing for
  * baseEjectionMs * (times ejected), capped at maxEjectionMs. When that time is up it returns on
  * probation: its next try decides, a success clears it and a failure ejects it again at once.
  * No more than maxEjectionPercent of a service port's endpoints are ejected at a time (but at
  * least one when the percentage is above 0). Sits just outside the balance layer, which skips
  * ejected endpoints; the two share the endpoint sets.
  */
-import type { OutlierPolicy } from '../../common/config/types.js';
-import { ErrorCodes, isWeftError } from '../../common/errors.js';
-import type { Endpoint } from '../../common/config/types.js';
+import type { Endpoint, OutlierPolicy } from '../../common/config/types.js';
 import type { Handler, Layer, ProxyRequest, ProxyResponse, RequestContext, Target } from '../pipeline/types.js';
 import { endpointSetFor, type EndpointSet, type EndpointSets } from '../balancer/endpoint-set.js';
 import { endpointKey, type EndpointState } from '../balancer/endpoint-state.js';
 import type { Selector } from './selectors.js';
+import { FailureWindow } from './failure-rate.js';
+import { errorVerdict, headVerdict, trailersVerdict, type TryVerdict } from './try-outcome.js';
 
 export interface OutlierEvents {
   ejected?(endpoint: Endpoint, info: { target: Target; durationMs: number; ejections: number }): void;
@@ -31,46 +32,48 @@ export interface OutlierOptions {
   events?: OutlierEvents;
 }
 
-const failureCodes = new Set<string>([
-  ErrorCodes.CONNECT_FAILED,
-  ErrorCodes.CONNECT_TIMEOUT,
-  ErrorCodes.UPSTREAM_RESET,
-  ErrorCodes.UPSTREAM_PROTOCOL,
-  ErrorCodes.PER_TRY_TIMEOUT,
-  ErrorCodes.REQUEST_TIMEOUT,
-  ErrorCodes.IDLE_TIMEOUT,
-]);
-
 /** `outlierLayer({ outlier: outlierOf, sets })`: place between the per-try timeout and the balance layer. */
 export function outlierLayer(options: OutlierOptions): Layer {
   return (next) => (req, ctx) => {
     const policy = options.outlier(ctx);
-    if (!policy || policy.consecutiveFailures <= 0 || !ctx.target) return next(req, ctx);
+    if (!policy || (policy.consecutiveFailures <= 0 && policy.failureRate.percent <= 0) || !ctx.target) return next(req, ctx);
     return watched(policy, next, req, ctx);
   };
 
   async function watched(policy: OutlierPolicy, next: Handler, req: ProxyRequest, ctx: RequestContext): Promise<ProxyResponse> {
     try {
       const res = await next(req, ctx);
-      record(ctx, policy, options, res.status >= 500);
+      const verdict = headVerdict(res, policy.grpcFailureCodes);
+      if (verdict) {
+        record(ctx.endpoint, ctx.target, ctx, policy, options, verdict);
+      } else {
+        // A gRPC status in trailers is known only when the body ends; the endpoint is this try's.
+        const { endpoint, target } = ctx;
+        trailersVerdict(res, policy.grpcFailureCodes, (v) => record(endpoint, target, ctx, policy, options, v));
+      }
       return res;
     } catch (err) {
-      // A timeout aborts the try through the signal, so the reason tells whose fault it was.
-      const cause = ctx.signal.aborted ? ctx.signal.reason : err;
-      if (isWeftError(cause) && failureCodes.has(cause.code)) record(ctx, policy, options, true);
+      record(ctx.endpoint, ctx.target, ctx, policy, options, errorVerdict(err, ctx.signal));
       throw err;
     }
   }
 }
 
-function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOptions, failed: boolean): void {
-  if (!ctx.endpoint || !ctx.target) return;
-  const set = endpointSetFor(options.sets, ctx.target);
-  const state = set.get(endpointKey(ctx.endpoint));
+function record(
+  endpoint: Endpoint | undefined,
+  target: Target | undefined,
+  ctx: RequestContext,
+  policy: OutlierPolicy,
+  options: OutlierOptions,
+  verdict: TryVerdict,
+): void {
+  if (!endpoint || !target || verdict.kind === 'neutral') return;
+  const set = endpointSetFor(options.sets, target);
+  const state = set.get(endpointKey(endpoint));
   if (!state) return; // removed from the config meanwhile
-  const target = ctx.target;
   const now = ctx.clock.now();
-  if (!failed) {
+  const rateTripped = countRate(state, policy, verdict.kind === 'failure', now);
+  if (verdict.kind === 'success') {
     state.consecutiveFailures = 0;
     if (state.probation) {
       state.probation = false;
@@ -80,13 +83,22 @@ function record(ctx: RequestContext, policy: OutlierPolicy, options: OutlierOpti
   }
   state.consecutiveFailures++;
   if (state.isEjected(now)) return;
-  if (!state.probation && state.consecutiveFailures < policy.consecutiveFailures) return;
+  const consecutive = policy.consecutiveFailures > 0 && state.consecutiveFailures >= policy.consecutiveFailures;
+  if (!state.probation && !consecutive && !rateTripped) return;
   if (!mayEject(set, policy, now)) {
     options.events?.ejectionRefused?.(state.endpoint, { target });
     return;
   }
   const durationMs = eject(state, policy, now);
   options.events?.ejected?.(state.endpoint, { target, durationMs, ejections: state.ejections });
+}
+
+/** Count the try in the endpoint's failure-rate window; true when the rate calls for an ejection. */
+function countRate(state: EndpointState, policy: OutlierPolicy, failed: boolean, now: number): boolean {
+  const rate = policy.failureRate;
+  if (rate.percent <= 0) return false;
+  if (state.failureWindow?.windowMs !== rate.windowMs) state.failureWindow = new FailureWindow(rate.windowMs);
+  return state.failureWindow.record(failed, now, rate);
 }
 
 function mayEject(set: EndpointSet, policy: OutlierPolicy, now: number): boolean {
@@ -104,5 +116,7 @@ function eject(state: EndpointState, policy: OutlierPolicy, now: number): number
   state.ejectedUntil = now + durationMs;
   state.probation = true;
   state.consecutiveFailures = 0;
+  // Back from the ejection, the rate is measured afresh rather than on the failures that ejected it.
+  state.failureWindow = undefined;
   return durationMs;
 }

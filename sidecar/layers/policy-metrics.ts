@@ -11,6 +11,7 @@ function serviceLabels(ctx: Pick<RequestContext, 'target'>): { destination_servi
 export function policyMetricsEvents(metrics: SidecarMetrics, clock: Clock): PolicyEvents {
   return {
     retried: (ctx, reason) => metrics.retries.inc({ ...serviceLabels(ctx), route: ctx.target?.route?.name ?? '', reason }),
+    tryFailed: (target, cause) => metrics.tryFailures.inc({ ...serviceLabels({ target }), cause }),
     budgetExhausted: (ctx) => metrics.retryBudgetExhausted.inc(serviceLabels(ctx)),
     timedOut: (ctx, kind) => metrics.timeouts.inc({ ...serviceLabels(ctx), kind: kind === 'per-try' ? 'per_try' : kind }),
     overloaded: (ctx, _reason, limit) => metrics.overloaded.inc({ ...serviceLabels(ctx), limit }),

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeClock } from '../../common/testing/fake-clock.js';
 import { ErrorCodes, WeftError, isWeftError } from '../../common/errors.js';
 import { seededRandom } from '../../common/random.js';
-import { defaultTrafficPolicy } from '../../common/config/defaults.js';
+import { defaultOutlier, defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { TrafficPolicy } from '../../common/config/types.js';
 import { createSidecarMetrics } from '../metrics.js';
 import { metricSum } from '../testing/metric-sum.js';
@@ -82,7 +82,7 @@ describe('policyLayers', () => {
   });
 
   it('ejects an endpoint that keeps failing, so retries stop landing on it', async () => {
-    const t = setup({ retries, outlierDetection: { consecutiveFailures: 2, baseEjectionMs: 10_000, maxEjectionMs: 60_000, maxEjectionPercent: 50 } });
+    const t = setup({ retries, outlierDetection: { ...defaultOutlier, consecutiveFailures: 2, baseEjectionMs: 10_000, maxEjectionMs: 60_000, maxEjectionPercent: 50 } });
     t.behaviour.set('10.0.0.1', 503);
     for (let i = 0; i < 12; i++) expect((await t.send()).outcome).toBe(200);
     expect(t.tries.filter((a) => a === '10.0.0.1')).toHaveLength(2);
@@ -90,6 +90,25 @@ describe('policyLayers', () => {
     expect(await t.metric('weft_outlier_ejected_endpoints')).toBe(1);
     await t.clock.advance(10_000);
     expect(await t.metric('weft_outlier_ejected_endpoints')).toBe(0);
+  });
+
+  it('sends each retry to an endpoint the request has not tried, through a per-try timeout, with one budget withdrawal per retry', async () => {
+    const t = setup({
+      loadBalancer: { algorithm: 'random' },
+      retries: { ...retries, budget: { ratio: 0, minPerSecond: 0.2, windowMs: 10_000 } }, // room for 2 retries
+      timeouts: { ...defaultTrafficPolicy.timeouts, perTryMs: 100 },
+    });
+    for (const a of ['10.0.0.1', '10.0.0.2', '10.0.0.3']) t.behaviour.set(a, 503);
+    const { outcome, ctx } = await t.send();
+    expect(outcome).toBe(503);
+    expect(new Set(t.tries).size).toBe(3);
+    expect(ctx.triedEndpoints).toHaveLength(2);
+    expect(await t.metric('weft_try_failures_total')).toBe(3);
+    // The budget paid for exactly those two retries: the next request gets none.
+    t.tries.length = 0;
+    await t.send();
+    expect(t.tries).toHaveLength(1);
+    expect(await t.metric('weft_retry_budget_exhausted_total')).toBe(1);
   });
 
   it('does not retry an injected fault abort', async () => {

@@ -6,13 +6,7 @@
 import type { RetryOn, RetryPolicy } from '../../common/config/types.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
 import type { ProxyRequest, ProxyResponse } from '../pipeline/types.js';
-
-/** gRPC status names by their numeric code (grpc/doc/statuscodes.md). */
-const grpcStatusNames = [
-  'OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS',
-  'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE',
-  'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED',
-];
+import { grpcStatusName } from './try-outcome.js';
 
 /** RFC 9110 section 9.2.2: methods whose repetition has the same effect as one request. */
 const idempotentMethods = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE', 'TRACE']);
@@ -55,10 +49,4 @@ export function errorRetryReason(err: unknown, policy: RetryPolicy): RetryReason
   if (err.code === ErrorCodes.UPSTREAM_RESET && (gatewayish || on.includes('reset'))) return 'reset';
   if (err.code === ErrorCodes.PER_TRY_TIMEOUT && gatewayish) return 'per-try-timeout';
   return undefined;
-}
-
-function grpcStatusName(value: string | string[] | undefined): string | undefined {
-  const raw = Array.isArray(value) ? value[0] : value;
-  if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined;
-  return grpcStatusNames[Number(raw)];
 }

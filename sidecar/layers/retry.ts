@@ -2,7 +2,8 @@
  * Retries: tries a request again when the outcome is listed in the policy's `on` conditions, with
  * exponential backoff and full jitter, within the service's retry budget, the request deadline and
  * the client's patience, and only for idempotent (or explicitly allowed) requests whose body can be
- * replayed. A discarded response's body is destroyed first, so its connection is freed.
+ * replayed. A discarded response's body is destroyed first, so its connection is freed. Each retry
+ * records the endpoint that failed, so the balancer prefers one this request has not tried.
  */
 import { fullJitterDelay } from '../../common/backoff.js';
 import type { RetryPolicy } from '../../common/config/types.js';
@@ -64,6 +65,8 @@ export function retryLayer(options: RetryOptions): Layer {
       }
       if (outcome.ok) discardResponse(outcome.res);
       else ctx.stats.errorCode = (outcome.err as { code: string }).code;
+      // The balancer sends the next try elsewhere while an untried endpoint is left.
+      if (ctx.stats.upstream !== undefined) (ctx.triedEndpoints ??= []).push(ctx.stats.upstream);
       ctx.stats.retries++;
       options.events?.retried?.(ctx, reason!);
       await ctx.clock.sleep(delay, ctx.signal);

@@ -29,6 +29,8 @@ export const perTryMsOf: Selector<number> = (ctx) => {
 
 export const retriesOf: Selector<RetryPolicy> = (ctx) => ctx.target?.route?.retries ?? ctx.target?.service.policy.retries;
 export const outlierOf: Selector<OutlierPolicy> = (ctx) => ctx.target?.service.policy.outlierDetection;
+/** The gRPC statuses that count as a failed try: the service's, shared by outlier detection and the balancer. */
+export const grpcFailureCodesOf: Selector<readonly string[]> = (ctx) => ctx.target?.service.policy.outlierDetection.grpcFailureCodes;
 export const connectionLimitsOf: Selector<ConnectionLimits> = (ctx) => ctx.target?.service.policy.connectionLimits;
 export const rateLimitOf: Selector<RateLimitPolicy> = (ctx) => ctx.target?.service.policy.rateLimit;
 export const faultOf: Selector<FaultPolicy> = (ctx) => ctx.target?.service.policy.fault;

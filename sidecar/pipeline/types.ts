@@ -88,6 +88,8 @@ export interface RequestContext {
   endpoint?: Endpoint;
   /** 0 for the first try, 1.. for retries. */
   attempt: number;
+  /** Endpoints (address:port) earlier tries of this request went to; set by the retry layer when it retries. */
+  triedEndpoints?: string[];
   /** Monotonic deadline (clock.now() based) for the whole request, when one applies. */
   deadline?: number;
   /** What happened, for metrics and access logs. */
