@@ -16,7 +16,7 @@ describe('parseInjectorSettings', () => {
       tokenAudience: 'mesh.example/identity',
       tokenExpirationSeconds: 7200,
       logLevel: 'warn',
-      resources: { requests: { cpu: '100m' }, limits: { cpu: '1' } },
+      resources: { requests: { cpu: '100m' }, limits: { cpu: 1 } },
       iptables: 'nft',
     });
     expect(s).toMatchObject({ image: 'registry.example/weft/sidecar:1.2.3', imagePullPolicy: 'Always', controlPlaneNamespace: 'mesh', iptables: 'nft', tokenExpirationSeconds: 7200 });
@@ -26,7 +26,8 @@ describe('parseInjectorSettings', () => {
   it.each([
     [{ imag: 'x' }, /^imag: unknown field/],
     [{ resources: { requests: { cpus: '1' } } }, /^resources.requests.cpus: unknown field/],
-    [{ resources: { limits: { memory: 256 } } }, /^resources.limits.memory: 256 is not a resource quantity/],
+    [{ resources: { limits: { memory: true } } }, /^resources.limits.memory: true is not a resource quantity/],
+    [{ resources: { limits: { cpu: -1 } } }, /^resources.limits.cpu: -1 is not a resource quantity/],
     [{ imagePullPolicy: 'Sometimes' }, /^imagePullPolicy: "Sometimes" is not one of Always/],
     [{ tokenExpirationSeconds: 60 }, /^tokenExpirationSeconds: must be an integer of at least 600/],
     [{ iptables: 'auto' }, /^iptables: "auto" is not one of legacy, nft/],

@@ -70,8 +70,10 @@ function int(obj: Record<string, unknown>, key: string, fallback: number, min: n
 
 function quantity(obj: Record<string, unknown>, path: string, fallback: string | undefined): string | undefined {
   const key = path.split('.').pop()!;
-  const v = obj[key] ?? fallback;
-  if (v === undefined) return undefined;
-  if (typeof v !== 'string' || parseQuantity(v) === undefined) throw new ConfigError(path, `${JSON.stringify(v)} is not a resource quantity (e.g. 100m, 128Mi)`);
+  const raw = obj[key] ?? fallback;
+  if (raw === undefined) return undefined;
+  // YAML and Helm values write `cpu: 1` as a number; Kubernetes takes both.
+  const v = typeof raw === 'number' ? String(raw) : raw;
+  if (typeof v !== 'string' || parseQuantity(v) === undefined) throw new ConfigError(path, `${JSON.stringify(raw)} is not a resource quantity (e.g. 100m, 128Mi)`);
   return v;
 }

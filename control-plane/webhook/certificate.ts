@@ -34,8 +34,9 @@ export class CertificateFiles {
       try {
         const next = this.read();
         if (next.cert !== this.current.cert || next.key !== this.current.key) {
-          this.current = next;
+          // Swap first, remember after: a half-written pair (key not matching) throws and is retried next time.
           onChange(next);
+          this.current = next;
           this.log.info({ certFile: this.files.certFile }, 'webhook serving certificate reloaded');
         }
       } catch (err) {
