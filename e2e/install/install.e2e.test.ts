@@ -73,9 +73,12 @@ describe('charts/weft on the cluster', () => {
       expect(p.status.initContainerStatuses?.find((s) => s.name === 'weft-proxy')?.ready).toBe(true);
       expect(await echoAt(p.status.podIP!)).toBe(p.metadata.name);
     }
-    // The proxy's admin port answers from outside the pod (it is excluded from interception).
+    // Ready means the kubelet's HTTP GET readiness probe on 8080 passed: with interception on it
+    // enters through the proxy's inbound listener like any other connection, as the proxy's
+    // metrics show. The admin port answers from outside the pod (it is excluded from interception).
     const metrics = await fetch(`http://${ready[0]!.status.podIP}:15000/metrics`);
     expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toMatch(/weft_requests_total\{[^}]*direction="inbound"/);
   });
 
   it('leaves an opted-out pod alone and refuses a bad annotation with the injector’s message', async () => {
