@@ -54,7 +54,8 @@ describe('the chart’s MutatingWebhookConfiguration: who is sent to the webhook
   it('excludes the namespace it is installed in, whatever it is called', () => {
     const other = render([], 'mesh').find((d) => d.kind === 'MutatingWebhookConfiguration') as unknown as { webhooks: Webhook[] };
     expect(called('mesh', { 'weft.dev/inject': 'enabled' }, {}, other.webhooks)).toEqual([]);
-    expect(other.webhooks[0]!.clientConfig.service).toEqual({ name: 'weft-control-plane', namespace: 'mesh', path: '/inject', port: 15017 });
+    expect(other.webhooks[0]!.clientConfig.service).toEqual({ name: 'weft-control-plane', namespace: 'mesh', path: '/inject/labelled-namespace', port: 15017 });
+    expect(other.webhooks[1]!.clientConfig.service.path).toBe('/inject');
   });
 });
 

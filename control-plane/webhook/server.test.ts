@@ -82,6 +82,15 @@ describe('WebhookServer over real HTTPS on loopback', () => {
     expect(await metrics.registry.getSingleMetricAsString('weft_cp_admissions_total')).toContain('weft_cp_admissions_total{result="injected"} 1');
   });
 
+  it('on /inject/labelled-namespace, takes the namespace as labelled even before its watch has seen the label', async () => {
+    const { port } = await start({});
+    const p = pod({ app: 'web' });
+    expect(responseOf(await post(port, first.caPem, review('n1', p))).patch).toBeUndefined();
+    expect(responseOf(await post(port, first.caPem, review('n2', p), '/inject/labelled-namespace')).patchType).toBe('JSONPatch');
+    // A pod's own opt-out still wins there.
+    expect(responseOf(await post(port, first.caPem, review('n3', pod({ 'weft.dev/inject': 'disabled' })), '/inject/labelled-namespace')).patch).toBeUndefined();
+  });
+
   it('allows without a patch what it does not inject: unlabelled namespaces, other kinds, updates', async () => {
     const { port } = await start({});
     for (const body of [review('a', pod({})), review('b', pod({ 'weft.dev/inject': 'enabled' }), 'shop', 'Service'), review('c', pod({ 'weft.dev/inject': 'enabled' }), 'shop', 'Pod', 'UPDATE')]) {

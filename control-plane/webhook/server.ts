@@ -1,4 +1,4 @@
-/** The mutating admission webhook's HTTPS server (port 15017 by default): POST /inject with an AdmissionReview. */
+/** The mutating admission webhook's HTTPS server (port 15017 by default): POST /inject (or /inject/labelled-namespace) with an AdmissionReview. */
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../../common/clock.js';
@@ -21,6 +21,9 @@ export interface WebhookOptions {
   reloadMs?: number;
 }
 
+/** The path of the webhook whose namespaceSelector requires `weft.dev/inject: enabled` (charts/weft). */
+export const labelledNamespacePath = '/inject/labelled-namespace';
+
 /** AdmissionReviews of a pod are a few kB; the API server caps requests at 3 MiB. */
 const maxBodyBytes = 4 * 1024 * 1024;
 
@@ -36,7 +39,10 @@ export class WebhookServer {
         res.end(body);
       };
       const path = (req.url ?? '/').split('?')[0];
-      if (req.method !== 'POST' || path !== '/inject') return reply(404, 'POST /inject only\n');
+      if (req.method !== 'POST' || (path !== '/inject' && path !== labelledNamespacePath)) return reply(404, `POST /inject or ${labelledNamespacePath} only\n`);
+      // The API server calls this path only for namespaces its selector found labelled: trust that
+      // over the Namespace watch, which may not have seen a namespace labelled a moment ago.
+      const namespaceLabels = path === labelledNamespacePath ? (ns: string) => ({ ...opts.namespaceLabels(ns), 'weft.dev/inject': 'enabled' }) : opts.namespaceLabels;
       const chunks: Buffer[] = [];
       let size = 0;
       req.on('data', (c: Buffer) => {
@@ -51,7 +57,7 @@ export class WebhookServer {
       req.on('end', () => {
         if (res.headersSent) return;
         try {
-          const outcome = answerReview(JSON.parse(Buffer.concat(chunks).toString('utf8')), opts.settings, opts.namespaceLabels);
+          const outcome = answerReview(JSON.parse(Buffer.concat(chunks).toString('utf8')), opts.settings, namespaceLabels);
           opts.metrics.admissions.inc({ result: outcome.result });
           const request = outcome.review.response;
           opts.log[outcome.result === 'refused' ? 'warn' : 'debug']({ uid: request.uid, result: outcome.result, reason: outcome.reason }, 'admission review');
