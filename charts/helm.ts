@@ -35,9 +35,9 @@ export interface K8sDoc {
   [field: string]: unknown;
 }
 
-/** `helm template` of the chart with `--set` pairs; throws with helm's message when it fails. */
-export function render(sets: string[] = [], namespace = 'weft-system', extra: string[] = []): K8sDoc[] {
-  const r = helm(['template', 'weft', chartDir, '-n', namespace, ...sets.flatMap((s) => ['--set', s]), ...extra]);
+/** `helm template` of the chart (or a copy of it) with `--set` pairs; throws with helm's message when it fails. */
+export function render(sets: string[] = [], namespace = 'weft-system', extra: string[] = [], chart = chartDir): K8sDoc[] {
+  const r = helm(['template', 'weft', chart, '-n', namespace, ...sets.flatMap((s) => ['--set', s]), ...extra]);
   if (r.status !== 0) throw new Error(r.stderr);
   return parseAllDocuments(r.stdout)
     .map((d) => d.toJS() as K8sDoc | null)

@@ -1,5 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { silentLogger } from '../common/log.js';
 import { defaultInjectorSettings } from '../control-plane/injector/settings.js';
 import { ControlPlaneMetrics } from '../control-plane/metrics/metrics.js';
 import { WebhookServer } from '../control-plane/webhook/server.js';
-import { render, type K8sDoc } from './helm.js';
+import { chartDir, render, type K8sDoc } from './helm.js';
 import { selects, type LabelSelector } from './label-selector.js';
 
 interface Webhook {
@@ -92,5 +92,48 @@ describe('the chart’s webhook certificate', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('the chart’s webhook certificate across upgrades (lookup answered from the previous render)', () => {
+  // helm template cannot reach a cluster, so `lookup` returns nothing; a copy of the chart reads
+  // the "existing" Secret from a value instead, and the rest of the template runs unchanged.
+  const copy = mkdtempSync(join(tmpdir(), 'weft-chart-upgrade-'));
+  afterAll(() => rmSync(copy, { recursive: true, force: true }));
+  cpSync(chartDir, copy, { recursive: true });
+  rmSync(join(copy, 'values.schema.json'));
+  const template = join(copy, 'templates', 'webhook.yaml');
+  const lookupCall = '$existing := lookup "v1" "Secret" $ns $secretName';
+  const text = readFileSync(template, 'utf8');
+  if (!text.includes(lookupCall)) throw new Error('the chart no longer looks the Secret up as this test expects');
+  writeFileSync(template, text.replace(lookupCall, '$existing := .Values.existingSecret'));
+
+  const renderWith = (previous: Record<string, string>, sets: string[] = []) => {
+    const values = join(copy, 'previous.yaml');
+    writeFileSync(values, JSON.stringify({ existingSecret: { data: previous } }));
+    const out = render(sets, 'weft-system', ['-f', values], copy);
+    return {
+      secret: (out.find((d) => d.kind === 'Secret') as K8sDoc & { data: Record<string, string> }).data,
+      bundle: b64((out.find((d) => d.kind === 'MutatingWebhookConfiguration') as K8sDoc & { webhooks: Webhook[] }).webhooks[0]!.clientConfig.caBundle),
+    };
+  };
+
+  it('keeps the CA and the caBundle, and issues a new serving certificate from that CA', () => {
+    const next = renderWith(secret.data);
+    expect(next.secret['ca.crt']).toBe(secret.data['ca.crt']);
+    expect(next.secret['ca.key']).toBe(secret.data['ca.key']);
+    expect(next.bundle).toBe(b64(secret.data['ca.crt']!));
+    expect(next.secret['tls.crt']).not.toBe(secret.data['tls.crt']);
+    expect(new X509Certificate(b64(next.secret['tls.crt']!)).verify(new X509Certificate(b64(secret.data['ca.crt']!)).publicKey)).toBe(true);
+  });
+
+  it('with renewCA: a new CA, and the caBundle trusts both until the next upgrade', () => {
+    const renewed = renderWith(secret.data, ['webhook.certificate.renewCA=true']);
+    expect(renewed.secret['ca.crt']).not.toBe(secret.data['ca.crt']);
+    const trusted = renewed.bundle.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)!.map((pem) => new X509Certificate(pem).fingerprint256);
+    expect(trusted).toEqual([new X509Certificate(b64(renewed.secret['ca.crt']!)).fingerprint256, new X509Certificate(b64(secret.data['ca.crt']!)).fingerprint256]);
+    // The next upgrade (renewCA back to false) keeps the new CA and drops the old one.
+    const after = renderWith(renewed.secret);
+    expect(after.bundle).toBe(b64(renewed.secret['ca.crt']!));
   });
 });
