@@ -38,6 +38,11 @@ beforeAll(async () => {
   await kubectl.run(['delete', 'clusterrole,clusterrolebinding', 'weft-control-plane', '--ignore-not-found']);
   await kubectl.run(['-n', release.namespace, 'delete', 'deployment,service,serviceaccount', 'weft-control-plane', '--ignore-not-found']).catch(() => undefined);
   await uninstall().catch(() => undefined);
+  // That suite deletes the weft-system namespace without waiting: let it finish terminating first.
+  await poll(async () => {
+    const phase = await kubectl.run(['get', 'namespace', release.namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}']);
+    return phase.stdout.trim() === 'Terminating' ? undefined : true;
+  }, { what: `namespace ${release.namespace} not terminating`, ...wait });
   await kubectl.apply(json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: meshed, labels: { 'weft.dev/inject': 'enabled' } } }));
   await kubectl.apply(json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: plain } }));
 }, 300_000);
