@@ -51,6 +51,11 @@ describe('injectManifests', () => {
     expect(injectManifests(text, settings).text).toBe(text);
   });
 
+  it('passes a workload without a pod spec through unchanged (nothing to inject into)', () => {
+    const text = 'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: half }\nspec: { replicas: 1 }\n---\nkind: Pod\nmetadata: { name: bare }\n';
+    expect(injectManifests(text, settings)).toEqual({ text, reports: [] });
+  });
+
   it('injects the items of a List', () => {
     const list = `apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: Pod\n    metadata: { name: a }\n    spec: { containers: [{ name: a, image: x }] }\n`;
     const out = injectManifests(list, settings);

@@ -70,7 +70,7 @@ function injectInto(doc: Document, at: (string | number)[], obj: K8sDoc, setting
   if (!path) return false;
   const object = `${obj.kind!.toLowerCase()}/${obj.metadata?.name ?? '(unnamed)'}`;
   const template = path.reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj) as PodLike | undefined;
-  if (!template || typeof template !== 'object') return false;
+  if (!template || typeof template !== 'object' || !template.spec || typeof template.spec !== 'object') return false;
   const namespace = obj.metadata?.namespace ?? 'default';
   let result;
   try {
