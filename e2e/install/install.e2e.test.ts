@@ -55,7 +55,7 @@ afterAll(async () => {
 
 describe('charts/weft on the cluster', () => {
   it('renders manifests the API server accepts (server-side dry run)', async () => {
-    const rendered = await helm(['template', release.name, chart, '-n', release.namespace, '--include-crds', ...imageValues()]);
+    const rendered = await helm(['template', release.name, chart, '-n', release.namespace, '--include-crds', '--skip-tests', ...imageValues()]);
     await kubectl.run(['create', 'namespace', release.namespace]).catch(() => undefined);
     await kubectl.run(['apply', '--dry-run=server', '-f', '-'], { input: rendered });
   });
