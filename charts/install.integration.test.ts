@@ -6,9 +6,10 @@
  * webhook but keeps the CRD. Skipped (with the reason) without root or the cluster's binaries.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseAllDocuments } from 'yaml';
 import { builtEntry } from '../common/testing/built-entry.js';
 import { chartDir, helmBin } from './helm.js';
 import { PrivateApiServer, unavailable } from './testing/private-apiserver.js';
@@ -102,6 +103,20 @@ describe.skipIf(why !== undefined)(`charts/weft in a real kube-apiserver${why ? 
     expect(create('bad', 'shop', {}, { 'weft.dev/exclude-inbound-ports': '80,http' })).toContain(
       'admission webhook "namespace.inject.weft.dev" denied the request: weft: annotation weft.dev/exclude-inbound-ports: "http" is not a port',
     );
+  });
+
+  it('accepts what weftctl inject writes (the golden output), and a pre-injected pod passes the webhook unchanged', () => {
+    const golden = readFileSync(new URL('../control-plane/injector/testdata/manifests/workloads.injected.yaml', import.meta.url), 'utf8');
+    expect(api.kubectl(['apply', '--dry-run=server', '-f', '-'], golden)).toContain('cronjob.batch/report created (server dry run)');
+    const pod = parseAllDocuments(golden).map((d) => d.toJS()).find((d) => d.kind === 'Pod');
+    const stored = JSON.parse(api.kubectl(['create', '-o', 'json', '-f', '-'], JSON.stringify(pod)));
+    // Not injected twice: the same two containers, with what weftctl put in them.
+    expect(stored.spec.initContainers.map((c: { name: string }) => c.name)).toEqual(['weft-init', 'weft-proxy']);
+    expect(stored.spec.initContainers[1]).toMatchObject(pod.spec.initContainers[1]);
+    // The API server mounted the pod's API token into the app's container, but not into weft's.
+    const mounts = (c: { volumeMounts?: { name: string }[] }) => (c.volumeMounts ?? []).map((m) => m.name).join(',');
+    expect(mounts(stored.spec.containers[0])).toMatch(/^kube-api-access-/);
+    expect(stored.spec.initContainers.map(mounts)).toEqual(['weft-no-api-token', 'weft-identity-token,weft-no-api-token']);
   });
 
   it('helm upgrade keeps the CA and the caBundle and renews the serving certificate', () => {

@@ -1,11 +1,12 @@
 /** The containers and volume the injector adds, built from the settings and one pod's overrides. */
 import type { PodOverrides } from './annotations.js';
 import type { PodContext, PodLike } from './pod.js';
-import { injectedNames, proxyPorts, proxyUid, tokenMountPath, type InjectorSettings, type ProxyResources } from './settings.js';
+import { apiTokenPath, injectedNames, proxyPorts, proxyUid, tokenMountPath, type InjectorSettings, type ProxyResources } from './settings.js';
 
 type Env = { name: string; value: string } | { name: string; valueFrom: { fieldRef: { fieldPath: string } } };
 
 const field = (name: string, fieldPath: string): Env => ({ name, valueFrom: { fieldRef: { fieldPath } } });
+const noApiTokenMount = (): Record<string, unknown> => ({ name: injectedNames.noApiToken, mountPath: apiTokenPath, readOnly: true });
 
 function resources(r: ProxyResources): Record<string, Record<string, string>> {
   const limits: Record<string, string> = {};
@@ -38,6 +39,7 @@ export function initContainer(settings: InjectorSettings, o: PodOverrides): Reco
       privileged: false,
       capabilities: { add: ['NET_ADMIN', 'NET_RAW'], drop: ['ALL'] },
     },
+    volumeMounts: [noApiTokenMount()],
   };
 }
 
@@ -81,16 +83,22 @@ export function sidecarContainer(pod: PodLike, ctx: PodContext, settings: Inject
     // Up to 5 minutes for the first config from the control plane; the app's containers wait for it.
     startupProbe: probe(1, 300),
     readinessProbe: probe(5, 3),
-    volumeMounts: [{ name: injectedNames.tokenVolume, mountPath: tokenMountPath, readOnly: true }],
+    volumeMounts: [{ name: injectedNames.tokenVolume, mountPath: tokenMountPath, readOnly: true }, noApiTokenMount()],
   };
 }
 
-/** A ServiceAccount token for weft's audience only, so the sidecar never holds the pod's API token. */
-export function tokenVolume(settings: InjectorSettings): Record<string, unknown> {
-  return {
-    name: injectedNames.tokenVolume,
-    projected: {
-      sources: [{ serviceAccountToken: { audience: settings.tokenAudience, expirationSeconds: settings.tokenExpirationSeconds, path: 'token' } }],
+/**
+ * The volumes weft's containers mount: a ServiceAccount token for weft's audience only, and an empty
+ * directory over the path of the pod's API token, so neither container holds the pod's API token.
+ */
+export function injectedVolumes(settings: InjectorSettings): Record<string, unknown>[] {
+  return [
+    {
+      name: injectedNames.tokenVolume,
+      projected: {
+        sources: [{ serviceAccountToken: { audience: settings.tokenAudience, expirationSeconds: settings.tokenExpirationSeconds, path: 'token' } }],
+      },
     },
-  };
+    { name: injectedNames.noApiToken, emptyDir: { medium: 'Memory', sizeLimit: '1Ki' } },
+  ];
 }

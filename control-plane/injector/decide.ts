@@ -52,7 +52,6 @@ function refuseReservedNames(pod: PodLike): void {
   const spec = pod.spec ?? {};
   const names = [...(spec.initContainers ?? []), ...(spec.containers ?? [])].map((c) => c.name);
   if (names.includes(injectedNames.init)) throw new InjectionError(`container name ${injectedNames.init} is reserved for weft's interception init container; rename the pod's container`);
-  if ((spec.volumes ?? []).some((v) => v.name === injectedNames.tokenVolume)) {
-    throw new InjectionError(`volume name ${injectedNames.tokenVolume} is reserved for weft's identity token; rename the pod's volume`);
-  }
+  const taken = (spec.volumes ?? []).find((v) => v.name === injectedNames.tokenVolume || v.name === injectedNames.noApiToken);
+  if (taken) throw new InjectionError(`volume name ${taken.name} is reserved for weft's containers; rename the pod's volume`);
 }

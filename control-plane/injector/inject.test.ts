@@ -37,7 +37,7 @@ describe('injectPod: golden patches from testdata/*.yaml', () => {
     const fx = load('pod-opt-in-overrides.yaml');
     const out = applyPatch(fx.pod, injectPod(fx.pod, ctxOf(fx), settings).patch);
     expect(out.spec!.initContainers!.map((c) => c.name)).toEqual(['weft-init', 'weft-proxy', 'migrate']);
-    expect(out.spec!.volumes!.map((v) => v.name)).toEqual(['data', 'weft-identity-token']);
+    expect(out.spec!.volumes!.map((v) => v.name)).toEqual(['data', 'weft-identity-token', 'weft-no-api-token']);
     expect(out.metadata!.annotations).toMatchObject({ 'example.com/owner': 'team-a', 'weft.dev/injected': 'true' });
     expect(out.spec!.containers).toEqual(fx.pod.spec!.containers);
   });
@@ -112,6 +112,7 @@ describe('injectPod: bad values are refused with a message naming them', () => {
     ['typo in a key', pod(on, { 'weft.dev/proxy-cpu': '1' }), /unknown annotation weft.dev\/proxy-cpu; weft reads/],
     ['reserved container name', pod(on, {}, { initContainers: [{ name: 'weft-init' }] }), /weft-init is reserved/],
     ['reserved volume name', pod(on, {}, { volumes: [{ name: 'weft-identity-token' }] }), /weft-identity-token is reserved/],
+    ['reserved volume name (2)', pod(on, {}, { volumes: [{ name: 'weft-no-api-token' }] }), /weft-no-api-token is reserved/],
   ];
   for (const [name, p, message] of refusals) {
     it(name, () => {

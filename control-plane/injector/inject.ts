@@ -4,7 +4,7 @@
  * `weftctl inject` both call it, so the two make the same change.
  */
 import { annotationKeys, readOverrides } from './annotations.js';
-import { initContainer, sidecarContainer, tokenVolume } from './containers.js';
+import { initContainer, injectedVolumes, sidecarContainer } from './containers.js';
 import { decide } from './decide.js';
 import { pointerToken, type AddOp } from './json-patch.js';
 import type { PodContext, PodLike } from './pod.js';
@@ -28,8 +28,9 @@ export function injectPod(pod: PodLike, ctx: PodContext, settings: InjectorSetti
   } else {
     patch.push({ op: 'add', path: '/spec/initContainers', value: [init, sidecar] });
   }
-  if (pod.spec?.volumes) patch.push({ op: 'add', path: '/spec/volumes/-', value: tokenVolume(settings) });
-  else patch.push({ op: 'add', path: '/spec/volumes', value: [tokenVolume(settings)] });
+  const volumes = injectedVolumes(settings);
+  if (pod.spec?.volumes) for (const v of volumes) patch.push({ op: 'add', path: '/spec/volumes/-', value: v });
+  else patch.push({ op: 'add', path: '/spec/volumes', value: volumes });
 
   if (!pod.metadata) patch.push({ op: 'add', path: '/metadata', value: { annotations: { [annotationKeys.injected]: 'true' } } });
   else if (!pod.metadata.annotations) patch.push({ op: 'add', path: '/metadata/annotations', value: { [annotationKeys.injected]: 'true' } });

@@ -82,7 +82,7 @@ function injectInto(doc: Document, at: (string | number)[], obj: K8sDoc, setting
   reports.push({ object, injected: result.injected, reason: result.reason });
   if (!result.injected) return false;
   const injected = applyPatch(template, result.patch);
-  if (at.length + path.length === 0) doc.contents = doc.createNode(injected);
-  else doc.setIn([...at, ...path], doc.createNode(injected));
+  if (at.length + path.length === 0) doc.contents = doc.createNode(injected, { aliasDuplicateObjects: false });
+  else doc.setIn([...at, ...path], doc.createNode(injected, { aliasDuplicateObjects: false }));
   return true;
 }

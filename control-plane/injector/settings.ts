@@ -33,7 +33,15 @@ export const injectedNames = {
   init: 'weft-init',
   sidecar: 'weft-proxy',
   tokenVolume: 'weft-identity-token',
+  noApiToken: 'weft-no-api-token',
 } as const;
+
+/**
+ * Where the API server's ServiceAccount admission mounts the pod's API token into every container
+ * that has nothing mounted there. weft's containers mount an empty directory there instead: they
+ * never talk to the API server, and a pre-injected pod would otherwise hand them the token.
+ */
+export const apiTokenPath = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** Where the projected token appears inside the sidecar. */
 export const tokenMountPath = '/var/run/secrets/weft.dev/identity';
