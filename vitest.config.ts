@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // The end-to-end suites on the local Kubernetes cluster have their own config under e2e/.
 export default defineConfig({
   test: {
-    include: ['{common,sidecar,control-plane,bench,e2e,docs,scripts}/**/*.test.ts'],
+    include: ['{common,sidecar,control-plane,charts,bench,e2e,docs,scripts}/**/*.test.ts'],
     exclude: ['**/node_modules/**', 'dist/**', '**/*.e2e.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,

@@ -41,6 +41,8 @@ export const ErrorCodes = {
   /** The inbound caller is not allowed by authorization policy. */
   FORBIDDEN: 'WEFT_FORBIDDEN',
   INTERNAL: 'WEFT_INTERNAL',
+  /** The injector refused a pod: a bad weft.dev/* annotation or a reserved container name. */
+  INJECTION_REFUSED: 'WEFT_INJECTION_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ErrorCodes)[keyof typeof ErrorCodes];
@@ -68,6 +70,7 @@ const statusByCode: Record<ErrorCode, number> = {
   WEFT_DRAINING: 503,
   WEFT_FORBIDDEN: 403,
   WEFT_INTERNAL: 500,
+  WEFT_INJECTION_REFUSED: 400,
 };
 
 export class WeftError extends Error {

@@ -18,7 +18,9 @@ import { StatusWriter } from './status/writer.js';
 import { TranslationCache } from './translator/translation-cache.js';
 import { defaultTranslatorOptions, type TranslatorOptions } from './translator/translate.js';
 import type { WatchedResource } from './watchers/watched-resources.js';
+import type { InjectorSettings } from './injector/settings.js';
 import { WatcherSet } from './watchers/watcher-set.js';
+import { WebhookServer } from './webhook/server.js';
 
 export interface ControlPlaneOptions {
   client: KubeClient;
@@ -33,6 +35,8 @@ export interface ControlPlaneOptions {
   authenticator?: Authenticator;
   resources?: readonly WatchedResource[];
   maxSilenceMs?: number;
+  /** The injection webhook (HTTPS); without it this replica serves no admission reviews. */
+  webhook?: { host: string; port: number; certFile: string; keyFile: string; settings: InjectorSettings; reloadMs?: number };
 }
 
 export class ControlPlane {
@@ -43,9 +47,10 @@ export class ControlPlane {
   readonly status: StatusWriter;
   readonly elector?: LeaseElector;
   private readonly admin: AdminServer;
+  private readonly webhook?: WebhookServer;
   private readonly statusDebounce: Debouncer<number>;
   private synced = false;
-  ports = { grpc: 0, admin: 0 };
+  ports = { grpc: 0, admin: 0, webhook: 0 };
 
   constructor(private readonly opts: ControlPlaneOptions) {
     const { clock, log, client } = opts;
@@ -89,12 +94,22 @@ export class ControlPlane {
       notReady: () => (this.synced ? undefined : 'waiting for the first list of every watched resource'),
       proxies: () => this.server.proxies().map((p) => ({ proxy: p.key, acked: p.acked, unacknowledged: p.unacknowledged })),
     });
+    if (opts.webhook) {
+      this.webhook = new WebhookServer({
+        ...opts.webhook,
+        clock,
+        log: log.child({ component: 'webhook' }),
+        metrics: this.metrics,
+        namespaceLabels: (ns) => this.state.object('Namespace', ns)?.metadata.labels ?? {},
+      });
+    }
   }
 
   async start(): Promise<void> {
     this.ports.admin = await this.admin.listen(this.opts.admin.host, this.opts.admin.port);
     this.ports.grpc = await this.server.listen(this.opts.grpc.host, this.opts.grpc.port);
-    this.opts.log.info({ grpc: this.ports.grpc, admin: this.ports.admin }, 'control plane listening');
+    if (this.webhook && this.opts.webhook) this.ports.webhook = await this.webhook.listen(this.opts.webhook.host, this.opts.webhook.port);
+    this.opts.log.info(this.ports, 'control plane listening');
     this.elector?.start();
     await this.watchers.start();
     this.synced = true;
@@ -108,6 +123,7 @@ export class ControlPlane {
     this.watchers.stop();
     await this.elector?.stop();
     await this.server.stop();
+    await this.webhook?.close();
     await this.admin.close();
   }
 

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 /** `weft-control-plane`: flags and environment -> a running ControlPlane, with graceful shutdown on SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { systemClock } from '../common/clock.js';
 import { createLogger } from '../common/log.js';
 import { ControlPlane } from './app.js';
+import { parseInjectorSettings } from './injector/settings-file.js';
 import { ClientNodeKube } from './kube/client.js';
 
 const usage = `weft-control-plane: watches Kubernetes and pushes per-proxy config to weft sidecars over gRPC.
@@ -21,6 +24,10 @@ Options (environment variable in brackets):
   --trust-domain D         SPIFFE trust domain [WEFT_TRUST_DOMAIN] (default cluster.local)
   --debounce-quiet MS      push after this much quiet [WEFT_DEBOUNCE_QUIET_MS] (default 100)
   --debounce-max MS        push at most this long after a change [WEFT_DEBOUNCE_MAX_MS] (default 1000)
+  --webhook-cert-dir DIR   serve the injection webhook with DIR/tls.crt and DIR/tls.key [WEFT_WEBHOOK_CERT_DIR];
+                           without it there is no webhook
+  --webhook-address H:P    the webhook's HTTPS listen address [WEFT_WEBHOOK_ADDRESS] (default 0.0.0.0:15017)
+  --injector-settings F    JSON file of the injector's settings (image, resources, ...) [WEFT_INJECTOR_SETTINGS]
   --help`;
 
 const { values } = parseArgs({
@@ -36,6 +43,9 @@ const { values } = parseArgs({
     'trust-domain': { type: 'string' },
     'debounce-quiet': { type: 'string' },
     'debounce-max': { type: 'string' },
+    'webhook-cert-dir': { type: 'string' },
+    'webhook-address': { type: 'string' },
+    'injector-settings': { type: 'string' },
     help: { type: 'boolean' },
   },
 });
@@ -63,6 +73,19 @@ const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'weft-system';
 const identity = values.id ?? env.POD_NAME ?? hostname();
 const clusterDomain = values['cluster-domain'] ?? env.WEFT_CLUSTER_DOMAIN ?? 'cluster.local';
 
+const certDir = values['webhook-cert-dir'] ?? env.WEFT_WEBHOOK_CERT_DIR;
+const settingsFile = values['injector-settings'] ?? env.WEFT_INJECTOR_SETTINGS;
+let webhook: ConstructorParameters<typeof ControlPlane>[0]['webhook'];
+if (certDir) {
+  try {
+    const settings = parseInjectorSettings(settingsFile ? JSON.parse(readFileSync(settingsFile, 'utf8')) : {});
+    webhook = { ...address(values['webhook-address'], env.WEFT_WEBHOOK_ADDRESS, '0.0.0.0:15017'), certFile: join(certDir, 'tls.crt'), keyFile: join(certDir, 'tls.key'), settings };
+  } catch (err) {
+    console.error(`invalid injector settings${settingsFile ? ` in ${settingsFile}` : ''}: ${(err as Error).message}`);
+    process.exit(2);
+  }
+}
+
 const cp = new ControlPlane({
   client,
   clock: systemClock,
@@ -75,6 +98,7 @@ const cp = new ControlPlane({
     quietMs: Number(values['debounce-quiet'] ?? env.WEFT_DEBOUNCE_QUIET_MS ?? 100),
     maxMs: Number(values['debounce-max'] ?? env.WEFT_DEBOUNCE_MAX_MS ?? 1000),
   },
+  webhook,
 });
 
 let stopping = false;

@@ -1,5 +1,5 @@
 /**
- * The sidecar image carries no node_modules (docs/decisions/0700): the bundle, its lazy chunks, the
+ * The sidecar image carries no node_modules (docs/decisions/0704): the bundle, its lazy chunks, the
  * config API's proto and package.json are all it runs. Copied alone into a directory with no
  * node_modules above it, the bundle takes a config pushed over gRPC (cluster mode: grpc-js and
  * protobufjs from its chunk, the proto read at run time) and serves a static YAML file (the yaml chunk).

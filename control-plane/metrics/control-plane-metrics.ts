@@ -36,6 +36,12 @@ export class ControlPlaneMetrics {
     buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 1.5, 2, 5, 10],
     registers: [this.registry],
   });
+  readonly admissions = new Counter({
+    name: 'weft_cp_admissions_total',
+    help: 'Pods the injection webhook answered for, by result (injected, skipped, refused, error).',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly informerRestarts = new Counter({
     name: 'weft_cp_informer_restarts_total',
     help: 'Watch restarts per resource, by reason (error, gone, silence, closed).',

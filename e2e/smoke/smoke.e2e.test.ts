@@ -12,7 +12,7 @@ import { CommandError } from '../cluster/exec.js';
 import { poll } from '../cluster/kube.js';
 import { echoDeployment } from '../cluster/echo-app.js';
 import { clusterSettings } from '../cluster/settings.js';
-import { makeServingCert } from './tls.js';
+import { makeServingCert } from '../../common/testing/serving-cert.js';
 
 const kubectl = e2eKubectl();
 const settings = clusterSettings();

@@ -1,4 +1,4 @@
-/** A throwaway CA and a serving certificate for the smoke suite's admission webhook. */
+/** A throwaway CA and a serving certificate for tests of HTTPS admission webhooks (unit tests and the e2e suites). */
 import forge from 'node-forge';
 
 export interface ServingCert {
