@@ -6,10 +6,10 @@ E2E_KIND_CLI := node dist/e2e/kind/cli.js
 # Evaluated only where used: the cluster's network namespace, where the apiserver lives.
 E2E_NETNS = $(shell bash e2e/cluster/env.sh | sed -n 's/^NETNS_PATH=//p')
 
-.PHONY: e2e-cli cluster-setup images cluster-up cluster-down cluster-shell e2e e2e-ci kind-up kind-down
+.PHONY: e2e-cli cluster-setup images cluster-up cluster-down cluster-shell e2e e2e-ci kind-up kind-down demo
 
 e2e-cli: setup
-	@echo "==> compiling the cluster and kind CLIs (dist/e2e)"
+	@echo "==> compiling the cluster, kind and demo CLIs (dist/e2e)"
 	npx tsc -p e2e/tsconfig.cli.json
 
 cluster-setup: ## install and build what the local cluster needs (Debian packages, Kubernetes, CoreDNS, helm, images; cached in ~/.cache/weft)
@@ -45,3 +45,6 @@ kind-up: build e2e-cli ## the same test bed on kind (needs Docker and kind; not 
 
 kind-down: e2e-cli ## delete the kind cluster
 	$(E2E_KIND_CLI) down
+
+demo: build e2e-cli ## THE main job: local cluster, helm install weft, an injected demo app, traffic and its golden signals (needs root)
+	@node dist/e2e/demo/main.js

@@ -1,5 +1,5 @@
 # Sidecar targets (included by the Makefile).
-.PHONY: demo
+.PHONY: demo-local
 
-demo: build ## the main job: five demo services behind sidecars on loopback, traffic, canary split and retries from /metrics
+demo-local: build ## the mesh without Kubernetes: five demo services behind sidecars on loopback, traffic, canary split and retries from /metrics
 	@node dist/sidecar/demo/main.js

@@ -44,6 +44,7 @@ PAUSE_IMAGE="localhost/weft/pause:$PAUSE_TAG"
 COREDNS_IMAGE="localhost/weft/coredns:$COREDNS_VERSION"
 NODE_BASE_IMAGE="localhost/weft/node-base:$NODE_BASE_TAG"
 ECHO_IMAGE="localhost/weft/e2e-echo:dev"
+DEMO_APP_IMAGE="localhost/weft/demo-app:dev"
 SIDECAR_IMAGE="localhost/weft/sidecar:dev"
 CONTROL_IMAGE="localhost/weft/control-plane:dev"
 

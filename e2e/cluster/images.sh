@@ -5,6 +5,7 @@
 #   pause       the pod sandbox: Kubernetes' own pause (build-pause.sh) on an empty image
 #   coredns     the CoreDNS binary built by build-coredns.sh, on an empty image
 #   e2e-echo    the small HTTP app of the smoke suite (e2e/apps/echo), FROM node-base
+#   demo-app    the demo application of `make demo` (e2e/apps/demo), FROM node-base
 #   sidecar, control-plane   Dockerfile.sidecar / Dockerfile.control, when dist/ has been built
 # Usage: images.sh [--weft-only]
 set -euo pipefail
@@ -100,12 +101,14 @@ if [[ $weft_only == 0 ]]; then
   [[ -x "$K8S_BIN/pause" ]] || die "missing $K8S_BIN/pause: run e2e/cluster/build-pause.sh"
   build_static "$PAUSE_IMAGE" "$K8S_BIN/pause" /pause --entrypoint '["/pause"]'
   bud "$ECHO_IMAGE" "$WEFT_REPO/e2e/apps/echo/Dockerfile" "$WEFT_REPO/e2e/apps/echo"
+  bud "$DEMO_APP_IMAGE" "$WEFT_REPO/e2e/apps/demo/Dockerfile" "$WEFT_REPO/e2e/apps/demo"
   [[ -x "$COREDNS_BIN" ]] || die "missing $COREDNS_BIN: run e2e/cluster/build-coredns.sh"
   build_static "$COREDNS_IMAGE" "$COREDNS_BIN" /coredns --entrypoint '["/coredns"]' --port 53/udp --port 53/tcp
   export_image "$PAUSE_IMAGE" pause
   export_image "$COREDNS_IMAGE" coredns
   export_image "$NODE_BASE_IMAGE" node-base
   export_image "$ECHO_IMAGE" e2e-echo
+  export_image "$DEMO_APP_IMAGE" demo-app
 fi
 
 # weft's own images need the compiled dist/ (npm run build) and a package-lock.json.

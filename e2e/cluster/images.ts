@@ -14,9 +14,10 @@ export interface ImageBuild {
   needs: string[];
 }
 
-export function e2eImages(repo: string, s: Pick<ClusterSettings, 'echoImage' | 'sidecarImage' | 'controlImage'>): ImageBuild[] {
+export function e2eImages(repo: string, s: Pick<ClusterSettings, 'echoImage' | 'demoAppImage' | 'sidecarImage' | 'controlImage'>): ImageBuild[] {
   return [
     { tag: s.echoImage, dockerfile: join(repo, 'e2e/apps/echo/Dockerfile'), context: join(repo, 'e2e/apps/echo'), needs: [] },
+    { tag: s.demoAppImage, dockerfile: join(repo, 'e2e/apps/demo/Dockerfile'), context: join(repo, 'e2e/apps/demo'), needs: [] },
     {
       tag: s.sidecarImage,
       dockerfile: join(repo, 'Dockerfile.sidecar'),

@@ -117,7 +117,7 @@ wait_for() {
 import_images() {
   local img
   # node-base is not imported: nothing runs it, and the images built on it carry its layers.
-  for img in pause coredns e2e-echo sidecar control-plane; do
+  for img in pause coredns e2e-echo demo-app sidecar control-plane; do
     [[ -f "$IMAGES_DIR/$img.oci.tar" ]] || continue
     log "importing image $img"
     ctr_node -n k8s.io images import "$IMAGES_DIR/$img.oci.tar" >/dev/null

@@ -23,6 +23,7 @@ export interface ClusterSettings {
   gatewayApiCrds: string;
   gatewayApiVersion: string;
   echoImage: string;
+  demoAppImage: string;
   nodeBaseImage: string;
   sidecarImage: string;
   controlImage: string;
@@ -73,6 +74,7 @@ export function clusterSettings(): ClusterSettings {
     gatewayApiCrds: get('GATEWAY_API_CRDS'),
     gatewayApiVersion: get('GATEWAY_API_VERSION'),
     echoImage: get('ECHO_IMAGE'),
+    demoAppImage: get('DEMO_APP_IMAGE'),
     nodeBaseImage: get('NODE_BASE_IMAGE'),
     sidecarImage: get('SIDECAR_IMAGE'),
     controlImage: get('CONTROL_IMAGE'),

@@ -1,5 +1,5 @@
 /**
- * A demo service, run as its own process by `make demo`: answers JSON with its name and, when
+ * A demo service, run as its own process by `make demo-local`: answers JSON with its name and, when
  * DEMO_CALL is set, what the next service answered (called through its own sidecar's outbound
  * listener by Host, as a meshed app would). DEMO_FAIL_EVERY=n makes every n-th request a 503.
  */

@@ -1,5 +1,5 @@
 /**
- * `make demo`: a small mesh on loopback, no Kubernetes. Starts five demo services and a sidecar
+ * `make demo-local`: a small mesh on loopback, no Kubernetes. Starts five demo services and a sidecar
  * beside each (real processes, static YAML configs in ./config), sends a bounded amount of traffic
  * to productpage (which calls reviews, which calls ratings, all through their sidecars), then reads
  * the canary split and the retries from the productpage sidecar's /metrics and stops everything
@@ -124,7 +124,7 @@ async function main(): Promise<number> {
   const taken: number[] = [];
   for (const port of pods.flatMap(portsOf)) if (!(await portFree(port))) taken.push(port);
   if (taken.length) {
-    console.error(`make demo: ports ${taken.join(', ')} on 127.0.0.1 are taken; the demo needs 17000-17480 free. Stop what uses them and retry.`);
+    console.error(`make demo-local: ports ${taken.join(', ')} on 127.0.0.1 are taken; the demo needs 17000-17480 free. Stop what uses them and retry.`);
     return 1;
   }
   console.log(`==> starting ${pods.length} demo services and ${pods.length} sidecars (logs in ${logDir}, removed after a good run)`);
@@ -182,7 +182,7 @@ let code = 1;
 try {
   code = await main();
 } catch (err) {
-  console.error(`make demo: ${(err as Error).message}`);
+  console.error(`make demo-local: ${(err as Error).message}`);
 } finally {
   console.log('==> stopping the demo processes');
   await stopAll();
