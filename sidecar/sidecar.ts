@@ -3,7 +3,7 @@
  * the long-lived state (connection pools, balancer) they share. `applyConfig` swaps atomically: a
  * request uses the pipeline of the config current when it arrived, to its end.
  */
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { systemClock, type Clock } from '../common/clock.js';
 import { defaultLimits } from '../common/config/defaults.js';
 import type { Listeners, ProtocolLimits, ProxyConfig } from '../common/config/types.js';
@@ -20,6 +20,9 @@ import type { Random } from '../common/random.js';
 import { Http1Pool } from './upstream/http1-pool.js';
 import { Http2Pool } from './upstream/http2-pool.js';
 import { connectionSlots } from './upstream/connection-limit.js';
+import type { OriginalDestination } from './pipeline/types.js';
+import { ownListenerCheck } from './routing/own-address.js';
+import { newHopMark } from './routing/hop-mark.js';
 
 export interface SidecarOptions {
   clock?: Clock;
@@ -33,6 +36,13 @@ export interface SidecarOptions {
   policyRandom?: Random;
   /** Export process metrics (CPU, memory, event loop) too; the CLI turns this on. */
   processMetrics?: boolean;
+  /**
+   * Where an accepted connection was going before interception redirected it (SO_ORIGINAL_DST);
+   * undefined for a connection that was not redirected. Without it, no connection has one.
+   */
+  originalDestination?: (socket: Socket) => OriginalDestination | undefined;
+  /** This proxy's addresses beyond its interfaces' (the pod IP from POD_IP), for the loop guard. */
+  ownAddresses?: string[];
 }
 
 export type ConfigSourceKind = 'file' | 'control-plane';
@@ -49,6 +59,7 @@ export class Sidecar {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly state: PipelineState;
+  private readonly originalDestination: SidecarOptions['originalDestination'];
   /** Metrics registry, span export: outlive config swaps. */
   readonly observability: Observability;
   /** Per-service policy state (endpoint sets, budgets, bulkheads, buckets), kept across configs. */
@@ -57,6 +68,8 @@ export class Sidecar {
   private listeners: { outbound: Listener; inbound: Listener } | undefined;
   private drainStarted: Promise<void> | undefined;
   private tcpCursor = 0;
+  /** Listeners of this process beside the two proxy ports (the admin server), for the loop guard. */
+  private readonly otherListeners: AddressInfo[] = [];
 
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -74,8 +87,14 @@ export class Sidecar {
       forwardEvents: policyEvents,
       connections: connectionSlots(),
       random: options.random,
-      self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
+      isOwnListener: ownListenerCheck({
+        ports: () => this.ownListeners().map((a) => a.port),
+        extra: () => [...(options.ownAddresses ?? []), ...this.ownListeners().map((a) => a.address)],
+      }),
+      hopMark: newHopMark(),
+      onPassthrough: (outcome) => this.observability.metrics.unknownDestinations.inc({ outcome }),
     };
+    this.originalDestination = options.originalDestination;
     // The connection gauges read these when Prometheus scrapes.
     this.observability.metrics.countConnections(() => ({
       outbound: this.listeners?.outbound.tracker.sockets.size ?? 0,
@@ -96,7 +115,7 @@ export class Sidecar {
   async listen(addresses: Pick<Listeners, 'outbound' | 'inbound'>, limits: ProtocolLimits = defaultLimits): Promise<void> {
     const gauge = this.observability.metrics.openConnections;
     const counted = (direction: 'inbound' | 'outbound') => (delta: number) => gauge.inc({ direction }, delta);
-    const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined };
+    const common = { clock: this.clock, limits, draining: () => this.drainStarted !== undefined, originalDestination: this.originalDestination };
     const outbound = new Listener({
       ...common,
       name: 'outbound',
@@ -164,6 +183,16 @@ export class Sidecar {
   addresses(): { outbound: AddressInfo; inbound: AddressInfo } {
     if (!this.listeners) throw new Error('sidecar is not listening');
     return { outbound: this.listeners.outbound.address(), inbound: this.listeners.inbound.address() };
+  }
+
+  /** Another listener of this process (the admin server): the loop guard treats its port as the proxy's own. */
+  addOwnListener(address: AddressInfo): void {
+    this.otherListeners.push(address);
+  }
+
+  private ownListeners(): AddressInfo[] {
+    const proxy = this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : [];
+    return [...proxy, ...this.otherListeners];
   }
 
   /** Open client connections on both listeners, for leak checks. */

@@ -3,7 +3,8 @@ import type { Clock } from '../../common/clock.js';
 import type { ProtocolLimits } from '../../common/config/types.js';
 import type { Logger } from '../../common/log.js';
 import type { RequestAbort } from '../pipeline/request-abort.js';
-import type { Handler, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
+import type { Socket } from 'node:net';
+import type { Handler, OriginalDestination, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 
 /** What a listener needs from one config: the assembled pipeline and the protocol limits. */
 export interface PipelineSnapshot {
@@ -21,14 +22,16 @@ export interface FrontendOptions {
   current(): PipelineSnapshot | undefined;
   /** True once drain started: responses close their connections. */
   draining(): boolean;
+  /** Where a client connection was going before interception redirected it; absent or undefined outside interception. */
+  originalDestination?(socket: Socket): OriginalDestination | undefined;
 }
 
 /**
  * The context of one request. `id` is the request id the tracing layer forwards and the error
  * responses carry: the caller's valid x-request-id, or a new one, made once per request.
  */
-export function newContext(options: FrontendOptions, abort: RequestAbort, id: string): RequestContext {
-  return new FrontendContext(id, options, abort);
+export function newContext(options: FrontendOptions, abort: RequestAbort, id: string, original?: OriginalDestination): RequestContext {
+  return new FrontendContext(id, options, abort, original);
 }
 
 /** A class rather than a literal so that `signal` is a getter on the prototype, made on first use. */
@@ -47,6 +50,7 @@ class FrontendContext implements RequestContext {
     readonly id: string,
     options: FrontendOptions,
     readonly requestAbort: RequestAbort,
+    readonly originalDestination: OriginalDestination | undefined,
   ) {
     this.direction = options.direction;
     this.clock = options.clock;

@@ -89,8 +89,8 @@ export class Http1Frontend {
       const head = http1Head(req);
       if (this.options.direction === 'inbound') addForwardedFor(head, socket.remoteAddress);
       const body = http1HasBody(req) ? new ReplayableBody(req, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes }) : emptyBody;
-      const request: ProxyRequest = { method: head.method, authority: head.authority, path: head.path, headers: head.headers, protocol: 'http1', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const request: ProxyRequest = { method: head.method, authority: head.authority, path: head.path, headers: head.headers, absoluteForm: head.absoluteForm, protocol: 'http1', body };
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.options.originalDestination?.(req.socket)));
       this.writeResponse(res, response);
     } catch (err) {
       const error = toWeftError(err);
@@ -141,7 +141,7 @@ export class Http1Frontend {
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.options.originalDestination?.(req.socket)));
       if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
       else writeRawResponse(socket, response);
     } catch (err) {

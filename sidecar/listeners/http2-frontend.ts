@@ -10,7 +10,7 @@ import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { ReplayableBody, emptyBody } from '../pipeline/body.js';
 import { isGrpc } from '../protocol/headers.js';
 import { relayBody } from '../protocol/h2-relay.js';
-import type { Headers, ProxyRequest, ProxyResponse } from '../pipeline/types.js';
+import type { Headers, OriginalDestination, ProxyRequest, ProxyResponse } from '../pipeline/types.js';
 import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { RequestAbort } from '../pipeline/request-abort.js';
@@ -27,6 +27,8 @@ export interface Http2FrontendOptions extends FrontendOptions {
 
 interface Peer {
   address: string | undefined;
+  /** Where the connection was going before interception redirected it, if it was. */
+  original: OriginalDestination | undefined;
   openStreams: number;
 }
 
@@ -43,7 +45,8 @@ export class Http2Frontend {
     this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
     this.server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      const peer: Peer = { address: this.accepting?.remoteAddress, openStreams: 0 };
+      const socket = this.accepting;
+      const peer: Peer = { address: socket?.remoteAddress, original: socket && options.originalDestination?.(socket), openStreams: 0 };
       this.peers.set(session, peer);
       // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
       // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
@@ -99,7 +102,7 @@ export class Http2Frontend {
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
       const request: ProxyRequest = { ...head, protocol: 'http2', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, peer?.original));
       writeResponse(stream, response);
     } catch (err) {
       if (stream.destroyed || stream.closed) return;

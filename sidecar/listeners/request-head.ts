@@ -10,14 +10,12 @@ import type { Headers, RequestHead } from '../pipeline/types.js';
  */
 export function http1Head(req: IncomingMessage): RequestHead {
   const url = req.url ?? '/';
-  let authority = req.headers.host ?? '';
-  let path = url;
+  const headers = withoutExpect(endToEndRawHeaders(req.rawHeaders));
   if (/^http:\/\//i.test(url)) {
     const parsed = new URL(url);
-    authority = parsed.host;
-    path = parsed.pathname + parsed.search;
+    return { method: req.method ?? 'GET', authority: parsed.host, path: parsed.pathname + parsed.search, headers, absoluteForm: true };
   }
-  return { method: req.method ?? 'GET', authority, path, headers: withoutExpect(endToEndRawHeaders(req.rawHeaders)) };
+  return { method: req.method ?? 'GET', authority: req.headers.host ?? '', path: url, headers };
 }
 
 export function http2Head(headers: IncomingHttpHeaders): RequestHead {

@@ -5,6 +5,7 @@
 import type { InboundPort, ProxyConfig } from '../../common/config/types.js';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { parseAuthority } from '../routing/authority.js';
+import { dropHopMarks } from '../routing/hop-mark.js';
 import { forwarder } from '../upstream/forwarder.js';
 import type { PipelineState } from './outbound.js';
 import { compose, type Handler, type Layer, type RequestHead } from './types.js';
@@ -28,6 +29,7 @@ function deliverToApp(portFor: (req: RequestHead) => InboundPort | undefined): L
   return (next) => async (req, ctx) => {
     const port = portFor(req);
     if (!port) throw new WeftError(ErrorCodes.NO_ROUTE, `no inbound port for ${req.authority}`);
+    dropHopMarks(req.headers);
     ctx.endpoint = { address: port.appAddress, port: port.appPort, weight: 1, ready: true };
     return next(req, ctx);
   };

@@ -21,6 +21,14 @@ export interface RequestHead {
   /** Path and query, as received. */
   path: string;
   headers: Headers;
+  /** HTTP/1.1 absolute-form (`GET http://host/x`): the authority came from the request target. */
+  absoluteForm?: boolean;
+}
+
+/** Where an intercepted connection was going before it was redirected to the proxy (SO_ORIGINAL_DST). */
+export interface OriginalDestination {
+  address: string;
+  port: number;
 }
 
 /**
@@ -76,6 +84,11 @@ export interface RequestContext {
    * layer asks `signal` of never makes one. Absent on derived contexts (a per-try timeout's child).
    */
   readonly requestAbort?: RequestAbort;
+  /**
+   * The original destination of the client's connection, when interception recorded one; the only
+   * place a request for a destination the config does not know may be passed through to.
+   */
+  readonly originalDestination?: OriginalDestination;
   /** Set by routing. */
   target?: Target;
   /** Set by the balancer for the current try. */
