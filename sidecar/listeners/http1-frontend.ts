@@ -28,6 +28,10 @@ export class Http1Frontend {
   readonly server: Server;
   /** Requests in progress per connection, so drain can close idle keep-alive connections at once. */
   private readonly busy = new Map<Socket, number>();
+  /** Per connection, what waits for its responses in progress to finish (answers written after them). */
+  private readonly idleWaiters = new Map<Socket, (() => void)[]>();
+  /** The latest request of each connection: a parse error before its body ended is its own error, not a later request's. */
+  private readonly latest = new WeakMap<Duplex, IncomingMessage>();
 
   constructor(private readonly options: Http1FrontendOptions) {
     this.server = createServer({
@@ -47,7 +51,10 @@ export class Http1Frontend {
   /** Hands a sniffed connection to the HTTP/1.1 server. */
   accept(socket: Socket): void {
     this.busy.set(socket, 0);
-    socket.once('close', () => this.busy.delete(socket));
+    socket.once('close', () => {
+      this.busy.delete(socket);
+      this.wakeIdle(socket);
+    });
     this.server.emit('connection', socket);
     // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
     socket.resume();
@@ -66,6 +73,7 @@ export class Http1Frontend {
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const done = this.options.tracker.begin();
     const socket = req.socket;
+    this.latest.set(socket, req);
     this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
     // One abort state per request, for the client going away and the request deadline (the request
     // timeout aborts this one rather than deriving another); one close listener for both.
@@ -75,7 +83,9 @@ export class Http1Frontend {
       if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
       const left = (this.busy.get(socket) ?? 1) - 1;
       this.busy.set(socket, left);
-      if (left === 0 && this.options.draining()) socket.end();
+      if (left > 0) return;
+      this.wakeIdle(socket);
+      if (this.options.draining()) socket.end();
     });
     if (this.options.draining()) res.setHeader('connection', 'close');
     const grpc = isGrpc(req.headers);
@@ -104,6 +114,28 @@ export class Http1Frontend {
       res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
       res.end(out.body);
     }
+  }
+
+  /**
+   * Resolves once every response in progress on the connection has been written (or it closed).
+   * Anything the frontend writes on the raw socket waits for this, so answers go out in request
+   * order (RFC 9112 9.3.2): a pipelined request's error or an upgrade never overtakes, or gets
+   * mixed into, the response to an earlier request.
+   */
+  private whenIdle(socket: Socket): Promise<void> {
+    if ((this.busy.get(socket) ?? 0) === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiting = this.idleWaiters.get(socket);
+      if (waiting) waiting.push(resolve);
+      else this.idleWaiters.set(socket, [resolve]);
+    });
+  }
+
+  private wakeIdle(socket: Socket): void {
+    const waiting = this.idleWaiters.get(socket);
+    if (!waiting) return;
+    this.idleWaiters.delete(socket);
+    for (const resolve of waiting) resolve();
   }
 
   private writeResponse(res: ServerResponse, response: ProxyResponse): void {
@@ -137,6 +169,8 @@ export class Http1Frontend {
     socket.on('error', () => socket.destroy());
     const id = requestIdOf(req.headers['x-request-id']);
     try {
+      // The upgrade's answer goes on the raw socket: not before the responses to earlier requests.
+      await this.whenIdle(req.socket);
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
@@ -161,6 +195,10 @@ export class Http1Frontend {
           ? new WeftError(ErrorCodes.BAD_REQUEST, 'request headers not received in time', { status: 408 })
           : new WeftError(ErrorCodes.BAD_REQUEST, `malformed request (${err.code ?? 'parse error'})`);
     this.options.log.debug({ code: err.code, reason: err.message }, 'rejected malformed request');
-    writeRawError(socket, errorResponse(error, false));
+    const out = errorResponse(error, false);
+    // An error in the body of the request in progress is that request's answer, now. Otherwise it is
+    // a pipelined request that failed to parse: answered after the requests before it.
+    if (this.latest.get(socket)?.complete === false) return writeRawError(socket, out);
+    void this.whenIdle(socket as Socket).then(() => writeRawError(socket, out));
   }
 }
