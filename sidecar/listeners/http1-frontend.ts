@@ -15,6 +15,7 @@ import { errorResponse, toWeftError } from './error-response.js';
 import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http1HasBody, http1Head } from './request-head.js';
+import { http1FramingError } from './framing.js';
 import type { Tracker } from './tracker.js';
 import { spliceUpgrade, writeRawError, writeRawResponse } from '../protocol/upgrade.js';
 
@@ -93,6 +94,7 @@ export class Http1Frontend {
     try {
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
+      refuseMalformed(req, res);
       if (declaredTooLarge(req.headers, snapshot.limits.maxRequestBodyBytes)) {
         throw new WeftError(ErrorCodes.BODY_TOO_LARGE, `content-length above ${snapshot.limits.maxRequestBodyBytes} bytes`);
       }
@@ -173,6 +175,7 @@ export class Http1Frontend {
       await this.whenIdle(req.socket);
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
+      refuseMalformed(req);
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
       const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.options.originalDestination?.(req.socket)));
@@ -201,4 +204,12 @@ export class Http1Frontend {
     if (this.latest.get(socket)?.complete === false) return writeRawError(socket, out);
     void this.whenIdle(socket as Socket).then(() => writeRawError(socket, out));
   }
+}
+
+/** A request a strict proxy refuses (framing.ts): 400, and the connection closes after it. */
+function refuseMalformed(req: IncomingMessage, res?: ServerResponse): void {
+  const bad = http1FramingError(req);
+  if (!bad) return;
+  res?.setHeader('connection', 'close');
+  throw new WeftError(ErrorCodes.BAD_REQUEST, `malformed request: ${bad}`);
 }

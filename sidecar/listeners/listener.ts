@@ -34,7 +34,7 @@ export class Listener {
     this.tracker = new Tracker(options.onConnections);
     const frontend = { ...options, tracker: this.tracker, maxHeaderBytes: options.limits.maxHeaderBytes };
     this.http1 = new Http1Frontend({ ...frontend, headersTimeoutMs: options.limits.headersTimeoutMs });
-    this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs });
+    this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs, maxConcurrentStreams: options.limits.maxConcurrentStreams });
     // noDelay: responses go out in several writes (head, body, end); Nagle would hold them for the peer's delayed ACK.
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => void this.onConnection(socket));
   }
