@@ -31,6 +31,8 @@ export class Http1Frontend {
   private readonly busy = new Map<Socket, number>();
   /** Per connection, what waits for its responses in progress to finish (answers written after them). */
   private readonly idleWaiters = new Map<Socket, (() => void)[]>();
+  /** Pipelined requests waiting for the one ahead of them on their connection, in order. */
+  private readonly queued = new Map<Socket, (() => void)[]>();
   /** The latest request of each connection: a parse error before its body ended is its own error, not a later request's. */
   private readonly latest = new WeakMap<Duplex, IncomingMessage>();
 
@@ -75,7 +77,8 @@ export class Http1Frontend {
     const done = this.options.tracker.begin();
     const socket = req.socket;
     this.latest.set(socket, req);
-    this.busy.set(socket, (this.busy.get(socket) ?? 0) + 1);
+    const ahead = this.busy.get(socket) ?? 0;
+    this.busy.set(socket, ahead + 1);
     // One abort state per request, for the client going away and the request deadline (the request
     // timeout aborts this one rather than deriving another); one close listener for both.
     const abort = new RequestAbort();
@@ -84,11 +87,14 @@ export class Http1Frontend {
       if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
       const left = (this.busy.get(socket) ?? 1) - 1;
       this.busy.set(socket, left);
-      if (left > 0) return;
+      if (left > 0) return this.nextTurn(socket);
       this.wakeIdle(socket);
       if (this.options.draining()) socket.end();
     });
     if (this.options.draining()) res.setHeader('connection', 'close');
+    // Pipelined: this request runs once the one ahead of it has been answered (no fan-out from one
+    // connection, and side effects in request order); one that was never started ends here.
+    if (ahead > 0 && !(await this.turn(socket))) return;
     const grpc = isGrpc(req.headers);
     const id = requestIdOf(req.headers['x-request-id']);
     try {
@@ -116,6 +122,23 @@ export class Http1Frontend {
       res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
       res.end(out.body);
     }
+  }
+
+  /** Waits for the request's turn on its connection: true when it may run, false when the connection closed first. */
+  private turn(socket: Socket): Promise<boolean> {
+    return new Promise((resolve) => {
+      const wake = (): void => resolve(!socket.destroyed);
+      const waiting = this.queued.get(socket);
+      if (waiting) waiting.push(wake);
+      else this.queued.set(socket, [wake]);
+    });
+  }
+
+  private nextTurn(socket: Socket): void {
+    const waiting = this.queued.get(socket);
+    const wake = waiting?.shift();
+    if (waiting?.length === 0) this.queued.delete(socket);
+    wake?.();
   }
 
   /**

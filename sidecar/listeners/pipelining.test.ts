@@ -47,3 +47,36 @@ describe('pipelined requests: answers in request order, the error last (RFC 9112
     expect(res.text).toContain('x-weft-error: WEFT_UNKNOWN_DESTINATION');
   });
 });
+
+describe('pipelined requests run one at a time per connection', () => {
+  it('the upstream never sees two of one connection at once, and sees them in request order', async () => {
+    const u = await h.own(startHttpUpstream());
+    let inFlight = 0;
+    let most = 0;
+    u.handle((req, res, body) => {
+      most = Math.max(most, ++inFlight);
+      setTimeout(() => {
+        inFlight--;
+        echoHandler(req, res, body);
+      }, 5);
+    });
+    const s = await h.sidecar(testConfig({ services: [httpService('up', [u.port])] }));
+    const raw = [1, 2, 3, 4, 5].map((i) => `POST /${i} HTTP/1.1\r\nHost: up\r\nContent-Length: 1\r\n${i === 5 ? 'Connection: close\r\n' : ''}\r\n${i}`).join('');
+    const res = await rawExchange(s.addresses().outbound.port, raw);
+    expect(statuses(res.text)).toEqual([200, 200, 200, 200, 200]);
+    expect(most).toBe(1);
+    expect(u.received.map((r) => r.url)).toEqual(['/1', '/2', '/3', '/4', '/5']);
+    expect([...res.text.matchAll(/"url":"(\/\d)"/g)].map((m) => m[1])).toEqual(['/1', '/2', '/3', '/4', '/5']);
+  });
+
+  it('a client that leaves with requests still queued: none of them is sent', async () => {
+    const u = await h.own(startHttpUpstream());
+    u.handle(() => undefined); // never answers: the first request holds the line
+    const s = await h.sidecar(testConfig({ services: [httpService('up', [u.port])] }));
+    const raw = [1, 2, 3].map((i) => `GET /${i} HTTP/1.1\r\nHost: up\r\n\r\n`).join('');
+    await rawExchange(s.addresses().outbound.port, raw, { waitMs: 300 });
+    expect(await settle(() => s.openConnections(), 0)).toBe(0);
+    expect(await settle(() => u.connections.open(), 0)).toBe(0);
+    expect(u.received.map((r) => r.url)).toEqual(['/1']);
+  });
+});
