@@ -70,6 +70,8 @@ export class Sidecar {
   private tcpCursor = 0;
   /** Listeners of this process beside the two proxy ports (the admin server), for the loop guard. */
   private readonly otherListeners: AddressInfo[] = [];
+  /** The ports of all of them, kept current as they bind: the loop guard reads this on every inbound request. */
+  private ownPorts: number[] = [];
 
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -88,7 +90,7 @@ export class Sidecar {
       connections: connectionSlots(),
       random: options.random,
       isOwnListener: ownListenerCheck({
-        ports: () => this.ownListeners().map((a) => a.port),
+        ports: () => this.ownPorts,
         extra: () => [...(options.ownAddresses ?? []), ...this.ownListeners().map((a) => a.address)],
       }),
       hopMark: newHopMark(),
@@ -142,6 +144,7 @@ export class Sidecar {
       throw err;
     }
     this.listeners = { outbound, inbound };
+    this.ownPorts = this.ownListeners().map((a) => a.port);
     this.log.info({ outbound: outbound.address(), inbound: inbound.address() }, 'sidecar listening');
   }
 
@@ -188,6 +191,7 @@ export class Sidecar {
   /** Another listener of this process (the admin server): the loop guard treats its port as the proxy's own. */
   addOwnListener(address: AddressInfo): void {
     this.otherListeners.push(address);
+    this.ownPorts = this.ownListeners().map((a) => a.port);
   }
 
   private ownListeners(): AddressInfo[] {

@@ -17,18 +17,20 @@ export function inboundPipeline(config: ProxyConfig, state: PipelineState): Hand
       // 1. Metrics, tracing headers and the access log, as on the outbound side.
       ...state.observe(config),
       // Insertion point: authorization of the caller's identity, once mTLS identities exist.
-      // 2. Deliver to the local app port the caller addressed.
-      deliverToApp(portFor),
+      // 2. Deliver to the local app port the caller addressed (never to the sidecar's own listeners).
+      deliverToApp(portFor, state.isOwnListener),
     ],
     // 3. Send it over a keep-alive pool / HTTP/2 session to the app, in the app port's protocol.
     forwarder({ http1: state.http1, http2: state.http2, events: state.forwardEvents, connections: state.connections, protocolFor: (req) => portFor(req)?.protocol }),
   );
 }
 
-function deliverToApp(portFor: (req: RequestHead) => InboundPort | undefined): Layer {
+function deliverToApp(portFor: (req: RequestHead) => InboundPort | undefined, isOwnListener: PipelineState['isOwnListener']): Layer {
   return (next) => async (req, ctx) => {
     const port = portFor(req);
     if (!port) throw new WeftError(ErrorCodes.NO_ROUTE, `no inbound port for ${req.authority}`);
+    // Hop marks stop here, so an app port that is the sidecar's own listener is caught by address.
+    if (isOwnListener(port.appAddress, port.appPort)) throw new WeftError(ErrorCodes.LOOP_DETECTED, `inbound port ${port.port} delivers to this proxy's own listener`);
     dropHopMarks(req.headers);
     ctx.endpoint = { address: port.appAddress, port: port.appPort, weight: 1, ready: true };
     return next(req, ctx);

@@ -124,4 +124,16 @@ describe('loops into the sidecar itself', () => {
     expect(app.received[0]!.headers['x-weft-hop']).toBeUndefined();
     expect(await settle(() => s.openConnections(), 0)).toBe(0);
   });
+
+  it('an inbound port whose app address is the sidecar itself: 508 at once, no loop through the inbound listener', async () => {
+    const s = await h.sidecar(testConfig());
+    const inbound = s.addresses().inbound.port;
+    s.applyConfig(testConfig({ inbound: [{ port: 9080, appAddress: '127.0.0.1', appPort: inbound }] }));
+    const before = openFds();
+    const res = await ask(inbound, { host: 'svc:9080' });
+    expect(res.status).toBe(508);
+    expect(res.headers['x-weft-error']).toBe('WEFT_LOOP_DETECTED');
+    expect(openFds() - before).toBeLessThanOrEqual(2);
+    expect(s.upstreamConnections()).toBe(0);
+  });
 });
