@@ -14,6 +14,15 @@ const h = useHarness();
 /** This process's open file descriptors: the sidecar under test runs in it. */
 const openFds = (): number => readdirSync('/proc/self/fd').length;
 
+/** Asks once and expects the loop answer; returns how many descriptors the process gained meanwhile. */
+async function loopAnswered(port: number, host: string): Promise<number> {
+  const before = openFds();
+  const res = await ask(port, { host });
+  expect(res.status).toBe(508);
+  expect(res.headers['x-weft-error']).toBe('WEFT_LOOP_DETECTED');
+  return openFds() - before;
+}
+
 async function sidecarWith(policy: 'allow-any' | 'registry-only', original?: { address: string; port: number }, extra: Record<string, unknown> = {}) {
   const options: SidecarOptions = original ? { originalDestination: () => original } : {};
   const s = await h.sidecar(testConfig({ outboundTrafficPolicy: policy, ...extra }), options);
@@ -84,17 +93,13 @@ describe('loops into the sidecar itself', () => {
     const s = await h.sidecar(testConfig({ outboundTrafficPolicy: 'allow-any' }), { originalDestination: () => target });
     const port = s.addresses().outbound.port;
     const before = openFds();
-    let peak = before;
     for (const address of ['127.0.0.1', '127.0.0.2', '::ffff:127.0.0.1', '::1', '0.0.0.0', '::']) {
       target.address = address;
       target.port = port;
-      const res = await ask(port, { host: `127.1:${port}` });
-      expect(res.status).toBe(508);
-      expect(res.headers['x-weft-error']).toBe('WEFT_LOOP_DETECTED');
-      peak = Math.max(peak, openFds());
+      // One client connection at a time, closed after each answer: a loop would have opened hundreds.
+      expect(await loopAnswered(port, `127.1:${port}`)).toBeLessThanOrEqual(4);
     }
-    // One client connection at a time, closed after each answer: a loop would have opened hundreds.
-    expect(peak - before).toBeLessThanOrEqual(4);
+    expect(await settle(openFds, before)).toBeLessThanOrEqual(before + 2);
     expect(s.upstreamConnections()).toBe(0);
     expect(await metricSum(s.observability.metrics, 'weft_unknown_destination_requests_total', { outcome: 'refused_loop' })).toBe(6);
   });
@@ -104,12 +109,8 @@ describe('loops into the sidecar itself', () => {
     const port = s.addresses().outbound.port;
     // Point the service at the sidecar's own outbound port: the address guard only covers unknown destinations.
     s.applyConfig(testConfig({ services: [httpService('self', [port])] }));
-    const before = openFds();
-    const res = await ask(port, { host: 'self' });
-    expect(res.status).toBe(508);
-    expect(res.headers['x-weft-error']).toBe('WEFT_LOOP_DETECTED');
     // The client's connection, one upstream connection to itself and its accepted end: nothing more.
-    expect(openFds() - before).toBeLessThanOrEqual(4);
+    expect(await loopAnswered(port, 'self')).toBeLessThanOrEqual(4);
     expect(s.upstreamConnections()).toBeLessThanOrEqual(1);
   });
 
@@ -129,11 +130,7 @@ describe('loops into the sidecar itself', () => {
     const s = await h.sidecar(testConfig());
     const inbound = s.addresses().inbound.port;
     s.applyConfig(testConfig({ inbound: [{ port: 9080, appAddress: '127.0.0.1', appPort: inbound }] }));
-    const before = openFds();
-    const res = await ask(inbound, { host: 'svc:9080' });
-    expect(res.status).toBe(508);
-    expect(res.headers['x-weft-error']).toBe('WEFT_LOOP_DETECTED');
-    expect(openFds() - before).toBeLessThanOrEqual(2);
+    expect(await loopAnswered(inbound, 'svc:9080')).toBeLessThanOrEqual(2);
     expect(s.upstreamConnections()).toBe(0);
   });
 });
