@@ -97,3 +97,25 @@ describe('SETTINGS_MAX_CONCURRENT_STREAMS', () => {
     expect(entries).toContainEqual([0x3, 256]);
   });
 });
+
+describe('h2c upgrade (h2c smuggling)', () => {
+  const h2cUpgrade = (extra = ''): string =>
+    `GET /h2c HTTP/1.1\r\nHost: up\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n${extra}\r\n`;
+
+  it('is answered as a plain HTTP/1.1 request: the upstream gets no upgrade, the client no 101', async () => {
+    const { u, ports } = await setup();
+    u.handle((req, res) => res.end(JSON.stringify({ upgrade: req.headers.upgrade ?? null, settings: req.headers['http2-settings'] ?? null })));
+    const res = await rawExchange(ports.outbound, h2cUpgrade());
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('{"upgrade":null,"settings":null}');
+    expect(res.closedByPeer).toBe(true);
+    expect(u.received.map((r) => r.url)).toEqual(['/h2c']);
+  });
+
+  it('with a body: 400, nothing forwarded', async () => {
+    const { u, ports } = await setup();
+    const res = await rawExchange(ports.outbound, h2cUpgrade('Content-Length: 5\r\n') + 'hello');
+    expect(res.status).toBe(400);
+    expect(u.received).toHaveLength(0);
+  });
+});

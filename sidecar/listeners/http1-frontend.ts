@@ -199,7 +199,7 @@ export class Http1Frontend {
       const snapshot = this.options.current();
       if (!snapshot) throw new WeftError(ErrorCodes.NOT_READY, 'no config loaded yet');
       refuseMalformed(req);
-      const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: String(req.headers.upgrade ?? '') };
+      const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: upgradeToForward(req) };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
       const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.options.originalDestination?.(req.socket)));
       if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
@@ -235,4 +235,18 @@ function refuseMalformed(req: IncomingMessage, res?: ServerResponse): void {
   if (!bad) return;
   res?.setHeader('connection', 'close');
   throw new WeftError(ErrorCodes.BAD_REQUEST, `malformed request: ${bad}`);
+}
+
+/**
+ * The protocol an Upgrade request is forwarded with, or undefined to answer it as a plain request.
+ * `h2c` is never forwarded: after the upstream's 101 the client would speak HTTP/2 straight to that
+ * endpoint, every later request bypassing routing and policies (h2c smuggling); RFC 9113 retired
+ * the mechanism, and a client offering it takes an HTTP/1.1 answer. Its body would be in the bytes
+ * after the head, which an upgrade does not read: such a request is refused.
+ */
+function upgradeToForward(req: IncomingMessage): string | undefined {
+  const upgrade = String(req.headers.upgrade ?? '');
+  if (!upgrade.split(',').some((p) => p.trim().toLowerCase() === 'h2c')) return upgrade;
+  if (http1HasBody(req)) throw new WeftError(ErrorCodes.BAD_REQUEST, 'an h2c upgrade with a request body is not supported');
+  return undefined;
 }
