@@ -119,3 +119,14 @@ describe('h2c upgrade (h2c smuggling)', () => {
     expect(u.received).toHaveLength(0);
   });
 });
+
+describe('CONNECT', () => {
+  it('is answered 405 with the reason (not a silent close), after an earlier pipelined response', async () => {
+    const { u, ports } = await setup();
+    const res = await rawExchange(ports.outbound, 'GET /1 HTTP/1.1\r\nHost: up\r\n\r\nCONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
+    expect([...res.text.matchAll(/HTTP\/1\.1 (\d{3}) /g)].map((m) => Number(m[1]))).toEqual([200, 405]);
+    expect(res.text).toContain('CONNECT tunnels are not supported');
+    expect(res.closedByPeer).toBe(true);
+    expect(u.received.map((r) => r.url)).toEqual(['/1']);
+  });
+});

@@ -49,6 +49,12 @@ export class Http1Frontend {
     this.server.on('request', (req: IncomingMessage, res: ServerResponse) => void this.onRequest(req, res));
     this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => void this.onUpgrade(req, socket, head));
     this.server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => this.onClientError(err, socket));
+    // Without a listener Node closes a CONNECT's connection without a word; say why, in order.
+    this.server.on('connect', (req: IncomingMessage, socket: Duplex) => {
+      socket.on('error', () => socket.destroy());
+      const error = new WeftError(ErrorCodes.BAD_REQUEST, 'CONNECT tunnels are not supported', { status: 405 });
+      void this.whenIdle(req.socket).then(() => writeRawError(socket, errorResponse(error, false, requestIdOf(req.headers['x-request-id']))));
+    });
   }
 
   /** Hands a sniffed connection to the HTTP/1.1 server. */
