@@ -49,17 +49,22 @@ describe.skipIf(!root)('the outbound listener is not an open proxy (in a network
     }
   });
 
-  it('refuses every request-chosen destination, resolves no name, and still routes a known service', () => {
+  it('refuses every request-chosen destination (its own listener included), resolves no name, and still routes a known service', () => {
     const out = execFileSync('ip', ['netns', 'exec', ns, process.execPath, probe, main.pathname, join(dir, 'sidecar.yaml')], { encoding: 'utf8', timeout: 60_000 });
-    const seen = JSON.parse(out.trim().split('\n').pop()!) as { results: Record<string, string>; bystander: number; upstream: string[]; dnsAfterAttempts: number; dnsAfterControl: number };
+    const seen = JSON.parse(out.trim().split('\n').pop()!) as { results: Record<string, string>; fds: { before: number; most: number }; bystander: number; upstream: string[]; dnsAfterAttempts: number; dnsAfterControl: number };
     expect(seen.results).toEqual({
       'host 127.0.0.2': '403 WEFT_UNKNOWN_DESTINATION',
       'host 127.0.0.2 as one number': '403 WEFT_UNKNOWN_DESTINATION',
       'absolute-form to 127.0.0.2': '403 WEFT_UNKNOWN_DESTINATION',
       'absolute-form to a name': '403 WEFT_UNKNOWN_DESTINATION',
       'host that is a name': '403 WEFT_UNKNOWN_DESTINATION',
+      'self as 127.1': '403 WEFT_UNKNOWN_DESTINATION',
+      'self as mapped IPv6': '403 WEFT_UNKNOWN_DESTINATION',
+      'self as 0x7f.1': '403 WEFT_UNKNOWN_DESTINATION',
       control: '200',
     });
+    // The sidecar's own descriptors: one client connection at a time, never a loop's hundreds.
+    expect(seen.fds.most - seen.fds.before).toBeLessThanOrEqual(3);
     expect(seen.bystander).toBe(0);
     expect(seen.upstream).toEqual(['/known']);
     expect(seen.dnsAfterAttempts).toBe(0);

@@ -8,6 +8,7 @@ import { spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { createServer as createHttpServer } from 'node:http';
+import { readdirSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 
 const [main, config] = process.argv.slice(2);
@@ -64,16 +65,26 @@ const attempts = {
   'absolute-form to 127.0.0.2': 'GET http://127.0.0.2/ HTTP/1.1\r\nHost: known\r\nConnection: close\r\n\r\n',
   'absolute-form to a name': 'GET http://attacker.example/ HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n',
   'host that is a name': 'GET / HTTP/1.1\r\nHost: attacker.example\r\nConnection: close\r\n\r\n',
+  // The sidecar's own outbound listener, spelled so that a string comparison misses it.
+  'self as 127.1': 'GET / HTTP/1.1\r\nHost: 127.1:15001\r\nConnection: close\r\n\r\n',
+  'self as mapped IPv6': 'GET / HTTP/1.1\r\nHost: [::ffff:127.0.0.1]:15001\r\nConnection: close\r\n\r\n',
+  'self as 0x7f.1': 'GET http://0x7f.1:15001/ HTTP/1.1\r\nHost: 0x7f.1:15001\r\nConnection: close\r\n\r\n',
 };
+/** The sidecar process's open file descriptors. */
+const sidecarFds = () => readdirSync(`/proc/${sidecar.pid}/fd`).length;
 const results = {};
 try {
   await ready;
-  for (const [name, raw] of Object.entries(attempts)) results[name] = await send(raw);
+  const fds = { before: sidecarFds(), most: 0 };
+  for (const [name, raw] of Object.entries(attempts)) {
+    results[name] = await send(raw);
+    fds.most = Math.max(fds.most, sidecarFds());
+  }
   const dnsAfterAttempts = seen.dnsQueries;
   // Controls: the sidecar can reach 127.0.0.2 for a known service, and the DNS listener does see queries.
   results.control = await send('GET /known HTTP/1.1\r\nHost: known:8081\r\nConnection: close\r\n\r\n');
   await lookup('control.example').catch(() => undefined);
-  console.log(JSON.stringify({ results, bystander: seen.bystander, upstream: seen.upstream, dnsAfterAttempts, dnsAfterControl: seen.dnsQueries }));
+  console.log(JSON.stringify({ results, fds, bystander: seen.bystander, upstream: seen.upstream, dnsAfterAttempts, dnsAfterControl: seen.dnsQueries }));
 } finally {
   sidecar.kill('SIGKILL');
   bystander.close();
