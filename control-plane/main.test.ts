@@ -36,4 +36,13 @@ describe('weft-control-plane (the built entry point, as a process)', () => {
     // It gave the lease up on the way out.
     expect((api.get('/apis/coordination.k8s.io/v1/leases', 'weft-system/weft-control-plane')?.spec as { holderIdentity?: string }).holderIdentity).toBeUndefined();
   });
+
+  it('refuses an outbound traffic policy it does not know, before contacting anything', async () => {
+    const child = spawn(process.execPath, [main.pathname, '--outbound-traffic-policy', 'ALLOW_ANY'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(err).toContain('invalid outbound traffic policy "ALLOW_ANY"');
+  });
 });
