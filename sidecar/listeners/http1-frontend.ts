@@ -25,16 +25,26 @@ export interface Http1FrontendOptions extends FrontendOptions {
   headersTimeoutMs: number;
 }
 
+/** One client connection's requests. */
+interface Connection {
+  /** Requests begun and not yet answered (running or waiting their turn); drain closes connections at 0 at once. */
+  busy: number;
+  /** The latest request: a parse error before its body ended is its own error, not a later request's. */
+  latest: IncomingMessage | undefined;
+  /** Pipelined requests waiting for the one ahead of them, in order: one runs at a time. */
+  queued: (() => void)[];
+  /** What waits for every response in progress to be written (answers written on the raw socket). */
+  idle: (() => void)[];
+}
+
+function wakeAll(waiting: (() => void)[]): void {
+  for (const wake of waiting.splice(0)) wake();
+}
+
 export class Http1Frontend {
   readonly server: Server;
-  /** Requests in progress per connection, so drain can close idle keep-alive connections at once. */
-  private readonly busy = new Map<Socket, number>();
-  /** Per connection, what waits for its responses in progress to finish (answers written after them). */
-  private readonly idleWaiters = new Map<Socket, (() => void)[]>();
-  /** Pipelined requests waiting for the one ahead of them on their connection, in order. */
-  private readonly queued = new Map<Socket, (() => void)[]>();
-  /** The latest request of each connection: a parse error before its body ended is its own error, not a later request's. */
-  private readonly latest = new WeakMap<Duplex, IncomingMessage>();
+  /** Each open connection's requests: one map lookup per request finds all of it. */
+  private readonly connections = new Map<Duplex, Connection>();
 
   constructor(private readonly options: Http1FrontendOptions) {
     this.server = createServer({
@@ -59,10 +69,11 @@ export class Http1Frontend {
 
   /** Hands a sniffed connection to the HTTP/1.1 server. */
   accept(socket: Socket): void {
-    this.busy.set(socket, 0);
+    const connection: Connection = { busy: 0, latest: undefined, queued: [], idle: [] };
+    this.connections.set(socket, connection);
     socket.once('close', () => {
-      this.busy.delete(socket);
-      this.wakeIdle(socket);
+      this.connections.delete(socket);
+      wakeAll(connection.idle);
     });
     this.server.emit('connection', socket);
     // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
@@ -76,31 +87,29 @@ export class Http1Frontend {
 
   /** Drain: idle keep-alive connections close now, busy ones after their response (Connection: close). */
   closeIdle(): void {
-    for (const [socket, n] of this.busy) if (n === 0) socket.end();
+    for (const [socket, c] of this.connections) if (c.busy === 0) socket.end();
   }
 
   private async onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const done = this.options.tracker.begin();
     const socket = req.socket;
-    this.latest.set(socket, req);
-    const ahead = this.busy.get(socket) ?? 0;
-    this.busy.set(socket, ahead + 1);
+    const connection = this.connections.get(socket) ?? { busy: 0, latest: undefined, queued: [], idle: [] };
+    connection.latest = req;
+    const ahead = connection.busy++;
     // One abort state per request, for the client going away and the request deadline (the request
     // timeout aborts this one rather than deriving another); one close listener for both.
     const abort = new RequestAbort();
     res.once('close', () => {
       done();
       if (!res.writableFinished) abort.abort(new WeftError(ErrorCodes.BAD_REQUEST, 'client closed the connection'));
-      const left = (this.busy.get(socket) ?? 1) - 1;
-      this.busy.set(socket, left);
-      if (left > 0) return this.nextTurn(socket);
-      this.wakeIdle(socket);
+      if (--connection.busy > 0) return void connection.queued.shift()?.();
+      wakeAll(connection.idle);
       if (this.options.draining()) socket.end();
     });
     if (this.options.draining()) res.setHeader('connection', 'close');
     // Pipelined: this request runs once the one ahead of it has been answered (no fan-out from one
-    // connection, and side effects in request order); one that was never started ends here.
-    if (ahead > 0 && !(await this.turn(socket))) return;
+    // connection, and side effects in request order); one whose connection closed first ends here.
+    if (ahead > 0 && !(await new Promise<boolean>((resolve) => connection.queued.push(() => resolve(!socket.destroyed))))) return;
     const grpc = isGrpc(req.headers);
     const id = requestIdOf(req.headers['x-request-id']);
     try {
@@ -130,43 +139,16 @@ export class Http1Frontend {
     }
   }
 
-  /** Waits for the request's turn on its connection: true when it may run, false when the connection closed first. */
-  private turn(socket: Socket): Promise<boolean> {
-    return new Promise((resolve) => {
-      const wake = (): void => resolve(!socket.destroyed);
-      const waiting = this.queued.get(socket);
-      if (waiting) waiting.push(wake);
-      else this.queued.set(socket, [wake]);
-    });
-  }
-
-  private nextTurn(socket: Socket): void {
-    const waiting = this.queued.get(socket);
-    const wake = waiting?.shift();
-    if (waiting?.length === 0) this.queued.delete(socket);
-    wake?.();
-  }
-
   /**
    * Resolves once every response in progress on the connection has been written (or it closed).
    * Anything the frontend writes on the raw socket waits for this, so answers go out in request
    * order (RFC 9112 9.3.2): a pipelined request's error or an upgrade never overtakes, or gets
    * mixed into, the response to an earlier request.
    */
-  private whenIdle(socket: Socket): Promise<void> {
-    if ((this.busy.get(socket) ?? 0) === 0) return Promise.resolve();
-    return new Promise((resolve) => {
-      const waiting = this.idleWaiters.get(socket);
-      if (waiting) waiting.push(resolve);
-      else this.idleWaiters.set(socket, [resolve]);
-    });
-  }
-
-  private wakeIdle(socket: Socket): void {
-    const waiting = this.idleWaiters.get(socket);
-    if (!waiting) return;
-    this.idleWaiters.delete(socket);
-    for (const resolve of waiting) resolve();
+  private whenIdle(socket: Duplex): Promise<void> {
+    const connection = this.connections.get(socket);
+    if (!connection || connection.busy === 0) return Promise.resolve();
+    return new Promise((resolve) => connection.idle.push(resolve));
   }
 
   private writeResponse(res: ServerResponse, response: ProxyResponse): void {
@@ -230,8 +212,8 @@ export class Http1Frontend {
     const out = errorResponse(error, false);
     // An error in the body of the request in progress is that request's answer, now. Otherwise it is
     // a pipelined request that failed to parse: answered after the requests before it.
-    if (this.latest.get(socket)?.complete === false) return writeRawError(socket, out);
-    void this.whenIdle(socket as Socket).then(() => writeRawError(socket, out));
+    if (this.connections.get(socket)?.latest?.complete === false) return writeRawError(socket, out);
+    void this.whenIdle(socket).then(() => writeRawError(socket, out));
   }
 }
 
