@@ -2,8 +2,8 @@
  * The outbound routing step: Host/:authority -> service -> route -> weighted backend, with the
  * route's header changes and mirror. Fills `ctx.target`; a destination the config does not know
  * goes to the connection's original destination when the outbound policy allows it
- * (`ctx.endpoint`), else is refused (passthrough.ts). Every request forwarded carries this proxy's
- * hop mark, and one that comes back with it is refused (hop-mark.ts).
+ * (`ctx.endpoint`), else is refused (passthrough.ts). Every request routed to a service carries this
+ * proxy's hop mark, and one that comes back with it is refused (hop-mark.ts).
  */
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { ProxyConfig } from '../../common/config/types.js';
@@ -15,7 +15,7 @@ import { sendMirror } from './mirror.js';
 import { ServiceIndex } from './service-index.js';
 import type { Random } from '../../common/random.js';
 import { pickWeighted } from './weighted.js';
-import { stampHop } from './hop-mark.js';
+import { refuseOwnHop, stampHop } from './hop-mark.js';
 import { decidePassthrough, type PassthroughOutcome } from './passthrough.js';
 
 export interface OutboundRoutingOptions {
@@ -35,7 +35,7 @@ export function outboundRouting(options: OutboundRoutingOptions): Layer {
   const policy = options.config.outboundTrafficPolicy;
 
   return (next) => async (req, ctx) => {
-    stampHop(req.headers, options.hopMark);
+    refuseOwnHop(req.headers, options.hopMark);
     const authority = parseAuthority(req.authority);
     if (!authority) throw new WeftError(ErrorCodes.BAD_REQUEST, `invalid authority "${req.authority}"`);
     const match = index.resolve(authority);
@@ -46,6 +46,7 @@ export function outboundRouting(options: OutboundRoutingOptions): Layer {
       ctx.endpoint = decision.endpoint;
       return next(req, ctx);
     }
+    stampHop(req.headers, options.hopMark);
 
     const route = findRoute(match.service.routes, req);
     let target: Target = { service: match.service, port: match.port.port, protocol: match.port.protocol };

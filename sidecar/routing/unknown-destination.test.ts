@@ -58,6 +58,8 @@ describe('a destination the config does not know', () => {
     const res = await ask(port, { host: `127.0.0.1:${named.port}`, path: '/ext' });
     expect(res.status).toBe(200);
     expect(original.received.map((r) => r.url)).toEqual(['/ext']);
+    // No hop mark leaves the mesh.
+    expect(original.received[0]!.headers['x-weft-hop']).toBeUndefined();
     expect(named.connections.total).toBe(0);
     expect(await outcomes('forwarded')).toBe(1);
   });
