@@ -4,7 +4,7 @@ import { httpService, testConfig } from '../testing/config.js';
 import { useHarness } from '../testing/harness.js';
 import { startHttpUpstream } from '../testing/http-upstream.js';
 import { rawExchange } from '../testing/raw-client.js';
-import { frameType, getHeaders, h2Error, rawH2, requestFrame, resetCode } from '../testing/raw-h2.js';
+import { frameType, getHeaders, h2Error, rawH2, requestFrame, resetCode, settingsAck } from '../testing/raw-h2.js';
 import { settle } from '../testing/sockets.js';
 
 const h = useHarness();
@@ -87,6 +87,18 @@ describe('SETTINGS_MAX_CONCURRENT_STREAMS', () => {
     u.handle((_req, res) => res.end('again'));
     const again = await rawH2(ports.outbound, [requestFrame(1, getHeaders('up', '/again'))], (f) => f.some((x) => x.type === frameType.HEADERS && x.stream === 1));
     expect(again.some((f) => f.type === frameType.HEADERS && f.stream === 1)).toBe(true);
+  });
+
+  it('a client that acknowledged the limit and still exceeds it loses its connection (GOAWAY), not the process', async () => {
+    const { u, ports } = await setup({ maxConcurrentStreams: 2 });
+    const frames = await rawH2(ports.outbound, [settingsAck(), ...[1, 3, 5].map((id) => requestFrame(id, getHeaders('up', `/${id}`)))], (f) => f.some((x) => x.type === frameType.GOAWAY));
+    const goaway = frames.find((f) => f.type === frameType.GOAWAY);
+    // nghttp2 makes it a connection error; Node ends the session with GOAWAY (its code, INTERNAL_ERROR here).
+    expect(goaway?.payload.readUInt32BE(4)).not.toBe(h2Error.NO_ERROR);
+    expect(frames.some((f) => f.type === frameType.HEADERS)).toBe(false);
+    const again = await rawH2(ports.outbound, [requestFrame(1, getHeaders('up', '/again'))], (f) => f.some((x) => x.type === frameType.HEADERS && x.stream === 1));
+    expect(again.some((f) => f.type === frameType.HEADERS && f.stream === 1)).toBe(true);
+    expect(u.received.map((r) => r.url)).toContain('/again');
   });
 
   it('defaults to 256', async () => {

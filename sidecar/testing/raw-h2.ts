@@ -34,6 +34,9 @@ function literal(name: string, value: string): Buffer {
 }
 
 /** A HEADERS frame (END_HEADERS | END_STREAM) for a request on `stream`. */
+/** A SETTINGS frame with the ACK flag: acknowledges the server's settings (nghttp2 applies them on it). */
+export const settingsAck = (): Buffer => frame(frameType.SETTINGS, 0x1, 0, Buffer.alloc(0));
+
 export function requestFrame(stream: number, headers: [string, string][]): Buffer {
   return frame(frameType.HEADERS, 0x4 | 0x1, stream, Buffer.concat(headers.map(([n, v]) => literal(n, v))));
 }
