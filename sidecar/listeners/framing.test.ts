@@ -23,6 +23,7 @@ const http1Cases: [string, string][] = [
   ['version HTTP/2.0 on an HTTP/1.1 connection', 'GET / HTTP/2.0\r\nHost: up\r\n\r\n'],
   ['an HTTP/0.9 request line (no version)', 'GET /\r\n\r\n'],
   ['a request-target that is neither origin-form nor absolute-form', 'GET https://up/ HTTP/1.1\r\nHost: up\r\n\r\n'],
+  ['a request-target with a fragment', 'GET /a#frag HTTP/1.1\r\nHost: up\r\n\r\n'],
   ['an absolute-form target that is not a URL', 'GET http://[up/ HTTP/1.1\r\nHost: up\r\n\r\n'],
 ];
 

@@ -17,8 +17,8 @@ export function authorityError(value: string): string | undefined {
 /**
  * HTTP/1.1: a version other than 1.x on the request line (HTTP/2.0 sent as text, an HTTP/0.9 line
  * without a version), more than one Host field line, a Host that is not an authority, or a
- * request-target that is neither origin-form (`/path`), absolute-form (`http://...`) nor `*` for
- * OPTIONS.
+ * request-target that carries a fragment or is neither origin-form (`/path`), absolute-form
+ * (`http://...`) nor `*` for OPTIONS.
  */
 export function http1FramingError(req: IncomingMessage): string | undefined {
   if (req.httpVersionMajor !== 1) return `unsupported HTTP version ${req.httpVersion} on an HTTP/1.1 connection`;
@@ -31,6 +31,8 @@ export function http1FramingError(req: IncomingMessage): string | undefined {
     if (bad) return `Host: ${bad}`;
   }
   const url = req.url ?? '';
+  // A fragment is the client's own business (RFC 9112 3.2: no fragment in a request-target).
+  if (url.includes('#')) return 'a request-target with a fragment (#)';
   if (url.startsWith('/') || /^http:\/\//i.test(url) || (url === '*' && req.method === 'OPTIONS')) return undefined;
   return `request-target ${JSON.stringify(url.slice(0, 100))} is neither origin-form nor absolute-form`;
 }
