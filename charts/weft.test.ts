@@ -57,6 +57,12 @@ describe('charts/weft', () => {
     expect(of(render(['controlPlane.antiAffinity=none']), 'Deployment').spec.template.spec.affinity).toBeUndefined();
   });
 
+  it('tells the control plane the outbound traffic policy: allow-any unless set', () => {
+    const policyOf = (set: string[] = []): string => of(render(set), 'Deployment').spec.template.spec.containers[0].env.find((e: { name: string }) => e.name === 'WEFT_OUTBOUND_TRAFFIC_POLICY').value;
+    expect(policyOf()).toBe('allow-any');
+    expect(policyOf(['controlPlane.outboundTrafficPolicy=registry-only'])).toBe('registry-only');
+  });
+
   it('gives the injector exactly the built-in defaults when installed as documented (one source of defaults)', () => {
     const cm = of(render(), 'ConfigMap', 'weft-injector');
     expect(parseInjectorSettings(JSON.parse(cm.data['settings.json']))).toEqual(defaultInjectorSettings);
@@ -127,6 +133,7 @@ describe('charts/weft values.schema.json', () => {
     refuse('injector.tokenExpirationSeconds=60', /\/injector\/tokenExpirationSeconds/);
     refuse('webhook.timeoutSeconds=31', /\/webhook\/timeoutSeconds/);
     refuse('injector.iptables=auto', /\/injector\/iptables/);
+    refuse('controlPlane.outboundTrafficPolicy=ALLOW_ANY', /\/controlPlane\/outboundTrafficPolicy/);
   });
 
   it('accepts the documented values file as it is', () => {

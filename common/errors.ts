@@ -9,6 +9,13 @@ export const ErrorCodes = {
   CONFIG_UNREADABLE: 'WEFT_CONFIG_UNREADABLE',
   /** No route or service for the request's authority, and pass-through was not possible. */
   NO_ROUTE: 'WEFT_NO_ROUTE',
+  /**
+   * A destination the config does not know, refused: the outbound policy is registry-only, the
+   * connection has no original destination to send it to, or the request named it in absolute form.
+   */
+  UNKNOWN_DESTINATION: 'WEFT_UNKNOWN_DESTINATION',
+  /** The request would reach this proxy's own listener again (its own address, or its own hop mark seen again). */
+  LOOP_DETECTED: 'WEFT_LOOP_DETECTED',
   /** Every endpoint of the target is ejected, not ready, or the set is empty. */
   NO_HEALTHY_ENDPOINT: 'WEFT_NO_HEALTHY_ENDPOINT',
   /** TCP connect to the chosen endpoint failed or timed out. */
@@ -52,6 +59,8 @@ const statusByCode: Record<ErrorCode, number> = {
   WEFT_CONFIG_INVALID: 500,
   WEFT_CONFIG_UNREADABLE: 500,
   WEFT_NO_ROUTE: 404,
+  WEFT_UNKNOWN_DESTINATION: 403,
+  WEFT_LOOP_DETECTED: 508,
   WEFT_NO_HEALTHY_ENDPOINT: 503,
   WEFT_CONNECT_FAILED: 503,
   WEFT_CONNECT_TIMEOUT: 503,

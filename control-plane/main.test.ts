@@ -85,4 +85,13 @@ describe('weft-control-plane (the built entry point, as a process)', () => {
     good.child.kill('SIGTERM');
     expect(await good.exited).toBe(0);
   });
+
+  it('refuses an outbound traffic policy it does not know, before contacting anything', async () => {
+    const child = spawn(process.execPath, [main.pathname, '--outbound-traffic-policy', 'ALLOW_ANY'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(2);
+    expect(err).toContain('invalid outbound traffic policy "ALLOW_ANY"');
+  });
 });

@@ -22,6 +22,8 @@ Options (environment variable in brackets):
   --no-leader-election     always write status (single replica only)
   --cluster-domain D       [WEFT_CLUSTER_DOMAIN] (default cluster.local)
   --trust-domain D         SPIFFE trust domain [WEFT_TRUST_DOMAIN] (default cluster.local)
+  --outbound-traffic-policy P  allow-any | registry-only: what sidecars do with destinations no
+                           service names [WEFT_OUTBOUND_TRAFFIC_POLICY] (default registry-only)
   --debounce-quiet MS      push after this much quiet [WEFT_DEBOUNCE_QUIET_MS] (default 100)
   --debounce-max MS        push at most this long after a change [WEFT_DEBOUNCE_MAX_MS] (default 1000)
   --webhook-cert-dir DIR   serve the injection webhook with DIR/tls.crt and DIR/tls.key [WEFT_WEBHOOK_CERT_DIR];
@@ -41,6 +43,7 @@ const { values } = parseArgs({
     'no-leader-election': { type: 'boolean' },
     'cluster-domain': { type: 'string' },
     'trust-domain': { type: 'string' },
+    'outbound-traffic-policy': { type: 'string' },
     'debounce-quiet': { type: 'string' },
     'debounce-max': { type: 'string' },
     'webhook-cert-dir': { type: 'string' },
@@ -67,6 +70,11 @@ function address(flag: string | undefined, env: string | undefined, fallback: st
 }
 
 const env = process.env;
+const outboundTrafficPolicy = values['outbound-traffic-policy'] ?? env.WEFT_OUTBOUND_TRAFFIC_POLICY ?? 'registry-only';
+if (outboundTrafficPolicy !== 'allow-any' && outboundTrafficPolicy !== 'registry-only') {
+  console.error(`invalid outbound traffic policy "${outboundTrafficPolicy}" (expected allow-any or registry-only)`);
+  process.exit(2);
+}
 const log = createLogger('weft-control-plane');
 const client = ClientNodeKube.load(values.kubeconfig ?? undefined);
 const namespace = values.namespace ?? env.POD_NAMESPACE ?? 'weft-system';
@@ -92,7 +100,7 @@ const cp = new ControlPlane({
   log,
   grpc: address(values['grpc-address'], env.WEFT_GRPC_ADDRESS, '0.0.0.0:15010'),
   admin: address(values['admin-address'], env.WEFT_ADMIN_ADDRESS, '0.0.0.0:15014'),
-  translator: { clusterDomain, trustDomain: values['trust-domain'] ?? env.WEFT_TRUST_DOMAIN ?? clusterDomain },
+  translator: { clusterDomain, trustDomain: values['trust-domain'] ?? env.WEFT_TRUST_DOMAIN ?? clusterDomain, outboundTrafficPolicy },
   lease: values['no-leader-election'] ? undefined : { namespace, name: values['lease-name'] ?? env.WEFT_LEASE_NAME ?? 'weft-control-plane', identity },
   debounce: {
     quietMs: Number(values['debounce-quiet'] ?? env.WEFT_DEBOUNCE_QUIET_MS ?? 100),

@@ -127,7 +127,7 @@ async function main(): Promise<number> {
     return 1;
   }
   const log = createLogger('weft-sidecar');
-  const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true, originalDestination });
+  const sidecar = new Sidecar({ clock: systemClock, log, processMetrics: true, originalDestination, ownAddresses: process.env.POD_IP ? [process.env.POD_IP] : [] });
   let source: Source;
   try {
     source = path ? await fileSource(path, sidecar, log) : await controlPlaneSource(controlPlane!, sidecar, log);
@@ -167,6 +167,7 @@ async function main(): Promise<number> {
     await sidecar.stop();
     return 1;
   }
+  sidecar.addOwnListener({ address: source.listeners.admin.address, port: admin.port, family: '' });
   const { outbound, inbound } = sidecar.addresses();
   const ready = source.kind === 'file' ? 'weft-sidecar ready' : 'weft-sidecar listening, ready after the first config';
   log.info({ outbound: outbound.port, inbound: inbound.port, admin: admin.port, source: source.kind }, ready);

@@ -84,6 +84,12 @@ export function createSidecarMetrics(options: MetricsOptions = {}) {
     ejectedEndpoints: new Gauge({ name: 'weft_outlier_ejected_endpoints', help: 'Endpoints currently ejected.', labelNames: serviceLabels, registers }),
     rateLimited: new Counter({ name: 'weft_rate_limited_total', help: 'Requests refused by the local rate limit.', labelNames: ['direction', ...serviceLabels] as const, registers }),
     overloaded: new Counter({ name: 'weft_overload_rejections_total', help: 'Requests failed fast by connection or pending-request limits, by limit.', labelNames: [...serviceLabels, 'limit'] as const, registers }),
+    unknownDestinations: new Counter({
+      name: 'weft_unknown_destination_requests_total',
+      help: 'Outbound requests for a destination the config does not know, by outcome: forwarded (to the original destination), refused_registry_only, refused_no_original_destination, refused_absolute_form, refused_loop.',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
     openConnections: new Gauge({
       name: 'weft_open_connections',
       help: 'Client connections open on the outbound and inbound listeners.',

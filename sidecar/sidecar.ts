@@ -24,6 +24,9 @@ import { Http2Pool } from './upstream/http2-pool.js';
 import { connectionSlots } from './upstream/connection-limit.js';
 import { namespacedKey } from '../common/keys.js';
 import { endpointHealth, type EndpointHealth } from './balancer/endpoint-health.js';
+import { ownListenerCheck } from './routing/own-address.js';
+import { decidePassthrough, type PassthroughDecision } from './routing/passthrough.js';
+import { newHopMark } from './routing/hop-mark.js';
 
 export interface SidecarOptions {
   clock?: Clock;
@@ -43,6 +46,8 @@ export interface SidecarOptions {
    * the app. Absent: the config alone decides (docs/decisions/0201).
    */
   originalDestination?: OriginalDestination;
+  /** This proxy's addresses beyond its interfaces' (the pod IP from POD_IP), for the loop guard. */
+  ownAddresses?: string[];
 }
 
 export type ConfigSourceKind = 'file' | 'control-plane';
@@ -59,6 +64,7 @@ export class Sidecar {
   private readonly clock: Clock;
   private readonly log: Logger;
   private readonly state: PipelineState;
+  private readonly originalDestination: SidecarOptions['originalDestination'];
   /** Metrics registry, span export: outlive config swaps. */
   readonly observability: Observability;
   /** Per-service policy state (endpoint sets, budgets, bulkheads, buckets), kept across configs. */
@@ -67,7 +73,10 @@ export class Sidecar {
   private listeners: { outbound: Listener; inbound: Listener } | undefined;
   private drainStarted: Promise<void> | undefined;
   private tcpCursor = 0;
-  private readonly originalDestination: OriginalDestination | undefined;
+  /** Listeners of this process beside the two proxy ports (the admin server), for the loop guard. */
+  private readonly otherListeners: AddressInfo[] = [];
+  /** The ports of all of them, kept current as they bind: the loop guard reads this on every inbound request. */
+  private ownPorts: number[] = [];
 
   constructor(options: SidecarOptions = {}) {
     this.clock = options.clock ?? systemClock;
@@ -86,7 +95,12 @@ export class Sidecar {
       forwardEvents: policyEvents,
       connections: connectionSlots(),
       random: options.random,
-      self: () => (this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : []),
+      isOwnListener: ownListenerCheck({
+        ports: () => this.ownPorts,
+        extra: () => [...(options.ownAddresses ?? []), ...this.ownListeners().map((a) => a.address)],
+      }),
+      hopMark: newHopMark(),
+      onPassthrough: (outcome) => this.observability.metrics.unknownDestinations.inc({ outcome }),
     };
     // The connection gauges read these when Prometheus scrapes.
     this.observability.metrics.countConnections(() => ({
@@ -117,6 +131,11 @@ export class Sidecar {
       current: () => this.active?.outbound,
       onConnections: counted('outbound'),
       tcpDestination: (original) => this.outboundTcp(original),
+      onNonHttp: (original) => {
+        const config = this.active?.config;
+        const decision = config && original && this.tcpPassthrough(config, original);
+        if (decision) this.state.onPassthrough?.(decision.outcome);
+      },
     });
     const inbound = new Listener({
       ...common,
@@ -135,6 +154,7 @@ export class Sidecar {
       throw err;
     }
     this.listeners = { outbound, inbound };
+    this.ownPorts = this.ownListeners().map((a) => a.port);
     this.log.info({ outbound: outbound.address(), inbound: inbound.address() }, 'sidecar listening');
   }
 
@@ -181,6 +201,17 @@ export class Sidecar {
   addresses(): { outbound: AddressInfo; inbound: AddressInfo } {
     if (!this.listeners) throw new Error('sidecar is not listening');
     return { outbound: this.listeners.outbound.address(), inbound: this.listeners.inbound.address() };
+  }
+
+  /** Another listener of this process (the admin server): the loop guard treats its port as the proxy's own. */
+  addOwnListener(address: AddressInfo): void {
+    this.otherListeners.push(address);
+    this.ownPorts = this.ownListeners().map((a) => a.port);
+  }
+
+  private ownListeners(): AddressInfo[] {
+    const proxy = this.listeners ? [this.listeners.outbound.address(), this.listeners.inbound.address()] : [];
+    return [...proxy, ...this.otherListeners];
   }
 
   /** Open client connections on both listeners, for leak checks. */
@@ -235,13 +266,17 @@ export class Sidecar {
 
   /**
    * Non-HTTP outbound bytes go to the connection's original destination under interception
-   * (docs/decisions/0203); without it, to the one TCP service port of the config, when there is
-   * exactly one (docs/decisions/0201).
+   * (docs/decisions/0203): as they are when it is a service's cluster IP (kube-proxy balances),
+   * otherwise only as the outbound traffic policy allows (decision 0204), as for HTTP. Without
+   * interception, to the one TCP service port of the config, when there is exactly one (0201).
    */
   private outboundTcp(original: Destination | undefined): TcpDestination | undefined {
     const config = this.active?.config;
     if (!config) return undefined;
-    if (original) return { address: original.address, port: original.port, connectMs: defaultTimeouts.connectMs, idleMs: defaultTimeouts.idleMs };
+    if (original) {
+      if ((this.tcpPassthrough(config, original)?.outcome ?? 'forwarded') !== 'forwarded') return undefined;
+      return { address: original.address, port: original.port, connectMs: defaultTimeouts.connectMs, idleMs: defaultTimeouts.idleMs };
+    }
     const tcp = config.services.flatMap((s) => s.ports.filter((p) => p.protocol === 'tcp').map((p) => ({ s, p })));
     if (tcp.length !== 1) return undefined;
     const { s, p } = tcp[0]!;
@@ -252,11 +287,20 @@ export class Sidecar {
     return endpoint && { address: endpoint.address, port: endpoint.port, connectMs: s.policy.timeouts.connectMs, idleMs: s.policy.timeouts.idleMs, onIdle };
   }
 
+  /**
+   * What the outbound traffic policy says of non-HTTP bytes to `original`; undefined when it is a
+   * service's cluster IP, which is no unknown destination.
+   */
+  private tcpPassthrough(config: ProxyConfig, original: Destination): PassthroughDecision | undefined {
+    if (config.services.some((s) => s.clusterIPs.includes(original.address))) return undefined;
+    return decidePassthrough({ policy: config.outboundTrafficPolicy, original, absoluteForm: false, authority: `${original.address}:${original.port}`, isOwnListener: this.state.isOwnListener });
+  }
+
   /** Under interception, the app port the caller dialled; otherwise the config's one TCP inbound port. */
   private inboundTcp(original: Destination | undefined): TcpDestination | undefined {
     const config = this.active?.config;
     if (original) {
-      const app = config && appAddressFor(config.inbound, original, this.state.self().map((s) => s.port));
+      const app = config && appAddressFor(config.inbound, original, this.state.isOwnListener);
       return app && { address: app.address, port: app.port, connectMs: 1000 };
     }
     const tcp = config?.inbound.filter((p) => p.protocol === 'tcp') ?? [];

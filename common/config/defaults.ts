@@ -39,6 +39,10 @@ export const defaultLimits: ProtocolLimits = {
   maxRequestBodyBytes: 0,
   headersTimeoutMs: 10_000,
   drainMs: 5_000,
+  maxConcurrentStreams: 256,
 };
+
+/** Destinations the config does not know are refused unless a config opts into allow-any (decision 0204). */
+export const defaultOutboundTrafficPolicy = 'registry-only' as const;
 
 export const defaultPorts = { outbound: 15001, inbound: 15006, admin: 15000 } as const;

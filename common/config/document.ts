@@ -23,6 +23,7 @@ export function toDocument(c: ProxyConfig): Doc {
     listeners: c.listeners,
     inbound: c.inbound,
     services: c.services.map(serviceDoc),
+    outboundTrafficPolicy: c.outboundTrafficPolicy,
     tracing: {
       samplingRate: c.tracing.samplingRate,
       exporter: c.tracing.exporter && {
@@ -39,6 +40,7 @@ export function toDocument(c: ProxyConfig): Doc {
       maxRequestBodyBytes: c.limits.maxRequestBodyBytes,
       headersTimeout: c.limits.headersTimeoutMs,
       drain: c.limits.drainMs,
+      maxConcurrentStreams: c.limits.maxConcurrentStreams,
     },
   };
 }

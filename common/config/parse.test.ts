@@ -28,6 +28,8 @@ describe('parseProxyConfig', () => {
     expect(c.services[1]!.ports[0]!.endpoints[1]!.ready).toBe(false);
     expect(c.inbound[0]).toEqual({ port: 9080, appAddress: '127.0.0.1', appPort: 19080, protocol: 'http' });
     expect(c.limits.drainMs).toBe(3000);
+    expect(c.limits.maxConcurrentStreams).toBe(100);
+    expect(c.outboundTrafficPolicy).toBe('allow-any');
   });
 
   it('fills defaults a production user expects', () => {
@@ -37,6 +39,13 @@ describe('parseProxyConfig', () => {
     expect(c.listeners.admin.port).toBe(15000);
     expect(c.services[0]!.ports[0]!.endpoints[0]).toMatchObject({ weight: 1, ready: true });
     expect(c.version).toMatch(/^[0-9a-f]{12}$/);
+    expect(c.outboundTrafficPolicy).toBe('registry-only');
+    expect(c.limits.maxConcurrentStreams).toBe(256);
+  });
+
+  it('refuses an unknown outbound traffic policy and a stream limit out of range', () => {
+    expect(() => parseProxyConfig({ ...minimal(), outboundTrafficPolicy: 'ALLOW_ANY' })).toThrow(/outboundTrafficPolicy: must be one of allow-any, registry-only/);
+    expect(() => parseProxyConfig({ ...minimal(), limits: { maxConcurrentStreams: 0 } })).toThrow(/limits.maxConcurrentStreams/);
   });
 
   it('gives the same content version for the same config', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { ConfigError } from '../errors.js';
-import { defaultLimits, defaultPorts, defaultTrafficPolicy } from './defaults.js';
+import { defaultLimits, defaultOutboundTrafficPolicy, defaultPorts, defaultTrafficPolicy } from './defaults.js';
 import { grpcErrorNames } from './grpc-status.js';
 import { Reader } from './reader.js';
 import type {
@@ -55,6 +55,7 @@ export function parseProxyConfig(input: unknown): ProxyConfig {
     },
     inbound: r.list('inbound').map(inboundPort),
     services: r.list('services').map(service),
+    outboundTrafficPolicy: r.oneOf('outboundTrafficPolicy', ['allow-any', 'registry-only'] as const, defaultOutboundTrafficPolicy),
     tracing: tracing(r.object('tracing')),
     accessLog: accessLog(r.object('accessLog')),
     limits: limits(r.object('limits')),
@@ -376,6 +377,7 @@ function limits(r: Reader | undefined): ProxyConfig['limits'] {
     maxRequestBodyBytes: r.number('maxRequestBodyBytes', { fallback: defaultLimits.maxRequestBodyBytes, min: 0, integer: true }),
     headersTimeoutMs: r.duration('headersTimeout', defaultLimits.headersTimeoutMs),
     drainMs: r.duration('drain', defaultLimits.drainMs),
+    maxConcurrentStreams: r.number('maxConcurrentStreams', { fallback: defaultLimits.maxConcurrentStreams, min: 1, max: 65_536, integer: true }),
   };
   r.done();
   return out;

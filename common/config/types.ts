@@ -19,10 +19,18 @@ export interface ProxyConfig {
   inbound: InboundPort[];
   /** Every service this proxy may send to, keyed by `namespace/name` for lookups. */
   services: Service[];
+  /**
+   * What happens to outbound traffic for a destination `services` does not know: `registry-only`
+   * (the default) refuses it; `allow-any` passes it to the connection's original destination, when
+   * interception recorded one. A destination named by the request is never used either way.
+   */
+  outboundTrafficPolicy: OutboundTrafficPolicy;
   tracing: TracingConfig;
   accessLog: AccessLogConfig;
   limits: ProtocolLimits;
 }
+
+export type OutboundTrafficPolicy = 'allow-any' | 'registry-only';
 
 export interface NodeIdentity {
   /** Workload name (Deployment, or the pod name when it has no owner). */
@@ -254,4 +262,6 @@ export interface ProtocolLimits {
   headersTimeoutMs: number;
   /** Grace period for in-flight requests on drain (SIGTERM, /shutdown). */
   drainMs: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS the HTTP/2 listeners advertise: streams one client connection may have open. */
+  maxConcurrentStreams: number;
 }

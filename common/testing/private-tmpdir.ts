@@ -3,12 +3,15 @@
  * their own (TMPDIR), removed when the run ends. A test that leaves files in it fails the run, with
  * their names, so no run litters the machine's temp folder.
  */
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export default function setup(): () => void {
   const dir = mkdtempSync(join(tmpdir(), 'weft-unit-'));
+  // Like the system temp folder: tests that run a process as another user (the network namespace
+  // suites) stage files here for it.
+  chmodSync(dir, 0o1777);
   const previous = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   return () => {

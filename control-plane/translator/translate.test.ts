@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { parseProxyConfig } from '../../common/config/index.js';
+import { parseProxyConfig, toDocument } from '../../common/config/index.js';
 import type { ProxyIdentity } from '../state/proxy-identity.js';
 import { prepareConfig } from '../server/prepared-config.js';
 import { ClusterState, type ResourceKind } from '../state/cluster-state.js';
@@ -78,5 +78,12 @@ describe('translate (YAML fixtures in testdata/)', () => {
     expect(translate(view.snapshot, fx.proxy)).toEqual(translate(view.snapshot, fx.proxy));
     expect(JSON.stringify([...view.snapshot.services])).toBe(before);
     expect(Object.isFrozen(view.snapshot)).toBe(true);
+  });
+
+  it('sets the mesh-wide outbound traffic policy: registry-only unless the options say otherwise, and it survives validation', () => {
+    const { fx, view } = load('canary-routes.yaml');
+    expect(translate(view.snapshot, fx.proxy).outboundTrafficPolicy).toBe('registry-only');
+    const config = translate(view.snapshot, fx.proxy, { clusterDomain: 'cluster.local', trustDomain: 'cluster.local', outboundTrafficPolicy: 'allow-any' });
+    expect(parseProxyConfig(JSON.parse(JSON.stringify(toDocument(config)))).outboundTrafficPolicy).toBe('allow-any');
   });
 });

@@ -2,7 +2,7 @@
  * The translator: a pure function from an immutable cluster snapshot and one proxy's identity to
  * that proxy's ProxyConfig. No I/O, no clock; the same inputs always give the same config.
  */
-import { defaultLimits, defaultPorts, defaultTrafficPolicy } from '../../common/config/defaults.js';
+import { defaultLimits, defaultOutboundTrafficPolicy, defaultPorts, defaultTrafficPolicy } from '../../common/config/defaults.js';
 import type { ProxyConfig, Route, Service } from '../../common/config/types.js';
 import type { ProxyIdentity } from '../state/proxy-identity.js';
 import type { ClusterSnapshot } from '../state/cluster-snapshot.js';
@@ -18,6 +18,8 @@ export interface TranslatorOptions {
   tracing?: ProxyConfig['tracing'];
   accessLog?: ProxyConfig['accessLog'];
   limits?: ProxyConfig['limits'];
+  /** Mesh-wide: what proxies do with destinations they do not know (registry-only unless set). */
+  outboundTrafficPolicy?: ProxyConfig['outboundTrafficPolicy'];
 }
 
 export const defaultTranslatorOptions: TranslatorOptions = { clusterDomain: 'cluster.local', trustDomain: 'cluster.local' };
@@ -44,6 +46,7 @@ export function translateLocal(snapshot: ClusterSnapshot, identity: ProxyIdentit
     tracing: opts.tracing ?? { samplingRate: 1 },
     accessLog: opts.accessLog ?? { enabled: false, sampleRate: 1 },
     limits: opts.limits ?? defaultLimits,
+    outboundTrafficPolicy: opts.outboundTrafficPolicy ?? defaultOutboundTrafficPolicy,
   };
 }
 

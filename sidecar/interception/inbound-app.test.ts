@@ -11,6 +11,7 @@ describe('appAddressFor', () => {
     ["the sidecar's own inbound port: none (a loop)", 15006, undefined],
     ["the sidecar's own outbound port: none", 15001, undefined],
   ])('%s', (_name, port, expected) => {
-    expect(appAddressFor(ports, { address: '10.1.2.3', port }, [15001, 15006])).toEqual(expected);
+    const own = (address: string, p: number): boolean => address === '127.0.0.1' && [15001, 15006].includes(p);
+    expect(appAddressFor(ports, { address: '10.1.2.3', port }, own)).toEqual(expected);
   });
 });

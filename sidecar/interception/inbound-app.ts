@@ -13,11 +13,11 @@ export interface AppAddress {
 }
 
 /**
- * The app address for a connection the caller sent to `original`; undefined when that port is one
- * of the sidecar's own listeners (delivering there would loop back into the sidecar).
+ * The app address for a connection the caller sent to `original`; undefined when it is one of the
+ * sidecar's own listeners (delivering there would loop back into the sidecar).
  */
-export function appAddressFor(ports: readonly InboundPort[], original: Destination, ownPorts: readonly number[]): AppAddress | undefined {
-  if (ownPorts.includes(original.port)) return undefined;
+export function appAddressFor(ports: readonly InboundPort[], original: Destination, isOwnListener: (address: string, port: number) => boolean): AppAddress | undefined {
   const known = ports.find((p) => p.port === original.port);
-  return known ? { address: known.appAddress, port: known.appPort, protocol: known.protocol } : { address: '127.0.0.1', port: original.port };
+  const app: AppAddress = known ? { address: known.appAddress, port: known.appPort, protocol: known.protocol } : { address: '127.0.0.1', port: original.port };
+  return isOwnListener(app.address, app.port) ? undefined : app;
 }

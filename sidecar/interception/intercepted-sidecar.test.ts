@@ -20,6 +20,8 @@ const skip = netnsUnavailable();
 const config = `
 version: intercepted-1
 node: { workload: pod, namespace: test }
+# Unknown destinations go to where the app sent them (the default, registry-only, refuses them).
+outboundTrafficPolicy: allow-any
 listeners:
   outbound: { address: 127.0.0.1, port: 15001 }
   inbound: { address: 0.0.0.0, port: 15006 }

@@ -11,6 +11,7 @@ import { useHarness } from '../testing/harness.js';
 import { startHttpUpstream } from '../testing/http-upstream.js';
 import { rawExchange } from '../testing/raw-client.js';
 import { closedPort } from '../testing/sockets.js';
+import { metricSum } from '../testing/metric-sum.js';
 import { startTcpEcho } from '../testing/tcp-echo.js';
 
 const h = useHarness();
@@ -27,7 +28,7 @@ function redirectedTo(to: () => Destination): OriginalDestination & { calls: num
 describe('a sidecar given original destinations', () => {
   it('sends HTTP for a host the config does not know to the original destination, not to the Host', async () => {
     const outside = await h.own(startHttpUpstream());
-    const s = await h.sidecar(testConfig(), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: outside.port })) });
+    const s = await h.sidecar(testConfig({ outboundTrafficPolicy: 'allow-any' }), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: outside.port })) });
     const res = await ask(s.addresses().outbound.port, { host: 'nowhere.invalid', path: '/x' });
     expect(res.status).toBe(200);
     expect(outside.received[0]!.url).toBe('/x');
@@ -45,9 +46,27 @@ describe('a sidecar given original destinations', () => {
 
   it('tunnels outbound non-HTTP bytes to the original destination (no TCP service in the config)', async () => {
     const echo = await h.own(startTcpEcho());
-    const s = await h.sidecar(testConfig(), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: echo.port })) });
+    const s = await h.sidecar(testConfig({ outboundTrafficPolicy: 'allow-any' }), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: echo.port })) });
     const out = await rawExchange(s.addresses().outbound.port, '*1\r\n$4\r\nPING\r\n', { endAfterWrite: true });
     expect(out.text).toBe('*1\r\n$4\r\nPING\r\n');
+  });
+
+  it('refuses outbound non-HTTP bytes to an unknown original destination under registry-only, and counts it', async () => {
+    const echo = await h.own(startTcpEcho());
+    const s = await h.sidecar(testConfig(), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: echo.port })) });
+    const out = await rawExchange(s.addresses().outbound.port, '*1\r\n$4\r\nPING\r\n', { endAfterWrite: true });
+    expect(out.text).toBe('');
+    expect(echo.received()).toHaveLength(0);
+    expect(await metricSum(s.observability.metrics, 'weft_unknown_destination_requests_total', { outcome: 'refused_registry_only' })).toBe(1);
+  });
+
+  it("tunnels non-HTTP bytes to a service's cluster IP under registry-only: a known destination", async () => {
+    const echo = await h.own(startTcpEcho());
+    const tcpService = { ...httpService('redis', [echo.port], {}, 'tcp'), clusterIPs: ['127.0.0.1'] };
+    const s = await h.sidecar(testConfig({ services: [tcpService] }), { originalDestination: redirectedTo(() => ({ address: '127.0.0.1', port: echo.port })) });
+    const out = await rawExchange(s.addresses().outbound.port, '*1\r\n$4\r\nPING\r\n', { endAfterWrite: true });
+    expect(out.text).toBe('*1\r\n$4\r\nPING\r\n');
+    expect(await metricSum(s.observability.metrics, 'weft_unknown_destination_requests_total')).toBe(0);
   });
 
   it('delivers inbound HTTP to 127.0.0.1 at the original port, whatever the authority says', async () => {

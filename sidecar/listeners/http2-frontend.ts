@@ -16,12 +16,15 @@ import { newContext, runPipeline, type FrontendOptions } from './exchange.js';
 import { RequestAbort } from '../pipeline/request-abort.js';
 import { requestIdOf } from '../tracing/context.js';
 import { addForwardedFor, declaredTooLarge, http2Head } from './request-head.js';
+import { http2FramingError } from './framing.js';
 import type { Tracker } from './tracker.js';
 import type { Destination } from '../interception/original-destination.js';
 
 export interface Http2FrontendOptions extends FrontendOptions {
   tracker: Tracker;
   maxHeaderBytes: number;
+  /** SETTINGS_MAX_CONCURRENT_STREAMS advertised to clients; a stream beyond it is refused by nghttp2 (RFC 9113 5.1.2). */
+  maxConcurrentStreams: number;
   /** A connection with no open stream for this long is closed (slow or stuck clients, and after GOAWAY). */
   idleMs: number;
 }
@@ -44,10 +47,10 @@ export class Http2Frontend {
   private acceptingOriginal: Destination | undefined;
 
   constructor(private readonly options: Http2FrontendOptions) {
-    this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes } });
+    this.server = createServer({ maxSendHeaderBlockLength: 64 * 1024, settings: { maxHeaderListSize: options.maxHeaderBytes, maxConcurrentStreams: options.maxConcurrentStreams } });
     this.server.on('session', (session: Http2Session) => {
       this.sessions.add(session);
-      const peer: Peer = { address: this.accepting?.remoteAddress, openStreams: 0, original: this.acceptingOriginal };
+      const peer: Peer = { address: this.accepting?.remoteAddress, original: this.acceptingOriginal, openStreams: 0 };
       this.peers.set(session, peer);
       // Node keeps a connection open after it sent GOAWAY for a protocol error until the client
       // closes it; an idle timer with no stream open ends those (and idle clients) from this side.
@@ -92,6 +95,8 @@ export class Http2Frontend {
       }
     });
     stream.on('error', ignore);
+    // A malformed request is a stream error of type PROTOCOL_ERROR (RFC 9113 8.1.1): reset, not answered.
+    if (http2FramingError(headers) !== undefined) return void stream.close(constants.NGHTTP2_PROTOCOL_ERROR);
     const grpc = isGrpc(headers);
     const id = requestIdOf(headers['x-request-id']);
     try {

@@ -18,6 +18,8 @@ export interface ListenerOptions extends FrontendOptions {
   limits: ProtocolLimits;
   /** Where non-HTTP bytes go (given the connection's original destination, under interception), or undefined to refuse them. */
   tcpDestination(original: Destination | undefined): TcpDestination | undefined;
+  /** Told of each connection that turned out not to be HTTP, with its original destination (for metrics). */
+  onNonHttp?(original: Destination | undefined): void;
   /** Reads a connection's original destination (WEFT_INTERCEPTION=iptables); absent without interception. */
   originalDestination?: OriginalDestination;
   /** Told +1 / -1 as client connections open and close. */
@@ -37,7 +39,7 @@ export class Listener {
     this.tracker = new Tracker(options.onConnections);
     const frontend = { ...options, tracker: this.tracker, maxHeaderBytes: options.limits.maxHeaderBytes };
     this.http1 = new Http1Frontend({ ...frontend, headersTimeoutMs: options.limits.headersTimeoutMs });
-    this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs });
+    this.http2 = new Http2Frontend({ ...frontend, idleMs: options.limits.headersTimeoutMs, maxConcurrentStreams: options.limits.maxConcurrentStreams });
     // noDelay: responses go out in several writes (head, body, end); Nagle would hold them for the peer's delayed ACK.
     this.server = createServer({ allowHalfOpen: true, noDelay: true }, (socket) => void this.onConnection(socket));
   }
@@ -85,6 +87,7 @@ export class Listener {
     if (kind === 'http1') return this.http1.accept(socket, original);
     if (kind === 'http2') return this.http2.accept(socket, original);
     if (kind === undefined) return void socket.destroy();
+    this.options.onNonHttp?.(original);
     if (!tcp) {
       this.options.log.debug({ listener: this.options.name }, 'non-HTTP connection without a TCP destination: closed');
       return void socket.destroy();

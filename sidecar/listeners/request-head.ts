@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http2';
 import { appendHeader, endToEndHeaders, endToEndRawHeaders } from '../protocol/headers.js';
 import type { Headers, RequestHead } from '../pipeline/types.js';
+import { ErrorCodes, WeftError } from '../../common/errors.js';
 
 /**
  * HTTP/1.1: origin-form (`GET /path`, authority from Host) or absolute-form (`GET http://reviews/path`,
@@ -10,14 +11,12 @@ import type { Headers, RequestHead } from '../pipeline/types.js';
  */
 export function http1Head(req: IncomingMessage): RequestHead {
   const url = req.url ?? '/';
-  let authority = req.headers.host ?? '';
-  let path = url;
+  const headers = withoutExpect(endToEndRawHeaders(req.rawHeaders));
   if (/^http:\/\//i.test(url)) {
-    const parsed = new URL(url);
-    authority = parsed.host;
-    path = parsed.pathname + parsed.search;
+    const parsed = absoluteUrl(url);
+    return { method: req.method ?? 'GET', authority: parsed.host, path: parsed.pathname + parsed.search, headers, absoluteForm: true };
   }
-  return { method: req.method ?? 'GET', authority, path, headers: withoutExpect(endToEndRawHeaders(req.rawHeaders)) };
+  return { method: req.method ?? 'GET', authority: req.headers.host ?? '', path: url, headers };
 }
 
 export function http2Head(headers: IncomingHttpHeaders): RequestHead {
@@ -51,4 +50,12 @@ export function http1HasBody(req: IncomingMessage): boolean {
 export function declaredTooLarge(headers: IncomingHttpHeaders, maxBytes: number): boolean {
   const length = Number(headers['content-length']);
   return maxBytes > 0 && Number.isFinite(length) && length > maxBytes;
+}
+
+function absoluteUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    throw new WeftError(ErrorCodes.BAD_REQUEST, 'malformed request: request-target is not a valid absolute URL');
+  }
 }

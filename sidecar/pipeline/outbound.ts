@@ -4,6 +4,7 @@
  */
 import type { ProxyConfig } from '../../common/config/types.js';
 import { outboundRouting } from '../routing/outbound-routing.js';
+import type { PassthroughOutcome } from '../routing/passthrough.js';
 import type { Random } from '../../common/random.js';
 import { forwarder } from '../upstream/forwarder.js';
 import type { Http1Pool } from '../upstream/http1-pool.js';
@@ -26,8 +27,12 @@ export interface PipelineState {
   /** Each service's maxConnections slots, kept across config updates. */
   connections?: ConnectionSlots;
   random?: Random;
-  /** The proxy's own bound listener addresses (pass-through must not loop back into them). */
-  self: () => { address: string; port: number }[];
+  /** True when address:port is one of the proxy's own listeners (pass-through must not loop back into them). */
+  isOwnListener: (address: string, port: number) => boolean;
+  /** The proxy's hop mark: stamped on every outbound request, refused when seen again. */
+  hopMark: string;
+  /** What became of each request for a destination the config does not know, for the metrics. */
+  onPassthrough?: (outcome: PassthroughOutcome) => void;
 }
 
 export function outboundPipeline(config: ProxyConfig, state: PipelineState): Handler {
@@ -35,8 +40,9 @@ export function outboundPipeline(config: ProxyConfig, state: PipelineState): Han
     [
       // 1. Metrics, tracing headers (x-request-id, traceparent, B3) and the access log wrap everything below.
       ...state.observe(config),
-      // 2. Host/:authority -> service -> route -> weighted backend; header changes; mirror; pass-through.
-      outboundRouting({ config, self: state.self, random: state.random }),
+      // 2. Host/:authority -> service -> route -> weighted backend; header changes; mirror; the hop
+      //    mark; an unknown destination to the original destination (policy allow-any) or refused.
+      outboundRouting({ config, isOwnListener: state.isOwnListener, hopMark: state.hopMark, onPassthrough: state.onPassthrough, random: state.random }),
       // 3. Policies of the routed service, each its own layer, in the order layers/policy.ts explains:
       //    rate limit, request timeout, fault injection, bulkhead, retries within the budget,
       //    per-try timeout, outlier detection, and last the balancer choosing this try's endpoint.

@@ -22,6 +22,8 @@ export interface RequestHead {
   /** Path and query, as received. */
   path: string;
   headers: Headers;
+  /** HTTP/1.1 absolute-form (`GET http://host/x`): the authority came from the request target. */
+  absoluteForm?: boolean;
 }
 
 /**
@@ -78,8 +80,9 @@ export interface RequestContext {
    */
   readonly requestAbort?: RequestAbort;
   /**
-   * Where the client's connection was going before iptables redirected it to the sidecar
-   * (WEFT_INTERCEPTION=iptables); undefined outside interception and for direct connections.
+   * The original destination of the client's connection (where it was going before iptables
+   * redirected it to the sidecar, WEFT_INTERCEPTION=iptables): the only place a request for a
+   * destination the config does not know may be passed through to. Undefined otherwise.
    */
   readonly originalDestination?: Destination;
   /** Set by routing. */

@@ -72,4 +72,17 @@ describe('HTTP/2 cleartext (h2c)', () => {
     session.close();
     expect(await settle(() => s.openConnections(), 0)).toBe(0);
   });
+
+  it('passes an unknown :authority through to the connection\'s original destination under allow-any, never to the named host', async () => {
+    const original = await h.own(startH2Upstream('original'));
+    const named = await h.own(startH2Upstream('named'));
+    const s = await h.sidecar(testConfig({ outboundTrafficPolicy: 'allow-any' }), { originalDestination: () => ({ address: '127.0.0.1', port: original.port }) });
+    const session = connect(`http://127.0.0.1:${s.addresses().outbound.port}`);
+    h.defer(() => session.close());
+    const res = await h2Get(session, `127.0.0.1:${named.port}`, '/h2-pass');
+    expect(res.status).toBe(200);
+    expect(res.headers['x-upstream']).toBe('original');
+    expect(original.requests.map((r) => r[':path'])).toEqual(['/h2-pass']);
+    expect(named.sessions.total).toBe(0);
+  });
 });

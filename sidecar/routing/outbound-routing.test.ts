@@ -81,20 +81,4 @@ describe('outbound routing through a sidecar', () => {
     const s = await h.sidecar(config);
     expect((await ask(s.addresses().outbound.port, { host: 'orders' })).status).toBe(200);
   });
-
-  it('passes a destination the config does not know through to where the app sent it', async () => {
-    const outside = await h.own(startHttpUpstream());
-    const s = await h.sidecar(testConfig());
-    const res = await ask(s.addresses().outbound.port, { host: `127.0.0.1:${outside.port}`, path: '/ext' });
-    expect(res.status).toBe(200);
-    expect(outside.received[0]!.url).toBe('/ext');
-  });
-
-  it('refuses to pass through to its own listener (a loop)', async () => {
-    const s = await h.sidecar(testConfig());
-    const port = s.addresses().outbound.port;
-    const res = await ask(port, { host: `127.0.0.1:${port}` });
-    expect(res.status).toBe(404);
-    expect(res.headers['x-weft-error']).toBe('WEFT_NO_ROUTE');
-  });
 });

@@ -1,8 +1,9 @@
 /**
  * The outbound routing step: Host/:authority -> service -> route -> weighted backend, with the
- * route's header changes and mirror. Fills `ctx.target`; a destination the config does not know is
- * passed through to where the app sent it (`ctx.endpoint` set to the connection's original
- * destination under interception, else to the authority's host and port).
+ * route's header changes and mirror. Fills `ctx.target`; a destination the config does not know
+ * goes to the connection's original destination when the outbound policy allows it
+ * (`ctx.endpoint`), else is refused (passthrough.ts). Every request routed to a service carries this
+ * proxy's hop mark, and one that comes back with it is refused (hop-mark.ts).
  */
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import type { ProxyConfig } from '../../common/config/types.js';
@@ -14,35 +15,38 @@ import { sendMirror } from './mirror.js';
 import { ServiceIndex } from './service-index.js';
 import type { Random } from '../../common/random.js';
 import { pickWeighted } from './weighted.js';
+import { refuseOwnHop, stampHop } from './hop-mark.js';
+import { decidePassthrough, type PassthroughOutcome } from './passthrough.js';
 
 export interface OutboundRoutingOptions {
-  config: Pick<ProxyConfig, 'services' | 'node' | 'clusterDomain'>;
-  /** The proxy's own bound listeners: passing through to them would loop. */
-  self: () => { address: string; port: number }[];
+  config: Pick<ProxyConfig, 'services' | 'node' | 'clusterDomain' | 'outboundTrafficPolicy'>;
+  /** True when address:port is one of this proxy's own listeners (own-address.ts): passing through to it would loop. */
+  isOwnListener: (address: string, port: number) => boolean;
+  /** This proxy's hop mark (hop-mark.ts). */
+  hopMark: string;
+  /** Told what became of each request for a destination the config does not know (the metric). */
+  onPassthrough?: (outcome: PassthroughOutcome) => void;
   random?: Random;
 }
 
 export function outboundRouting(options: OutboundRoutingOptions): Layer {
   const index = new ServiceIndex(options.config);
   const random = options.random ?? Math.random;
-  const loops = (host: string, port: number): boolean =>
-    options.self().some((s) => s.port === port && (host === s.address || host === 'localhost' || host === '127.0.0.1' || host === '::1'));
+  const policy = options.config.outboundTrafficPolicy;
 
   return (next) => async (req, ctx) => {
+    refuseOwnHop(req.headers, options.hopMark);
     const authority = parseAuthority(req.authority);
     if (!authority) throw new WeftError(ErrorCodes.BAD_REQUEST, `invalid authority "${req.authority}"`);
     const match = index.resolve(authority);
     if (!match) {
-      // Under interception an unknown host goes where the app's connection was going, never to a name from the request.
-      const original = ctx.originalDestination;
-      if (original) {
-        ctx.endpoint = { address: original.address, port: original.port, weight: 1, ready: true };
-        return next(req, ctx);
-      }
-      if (loops(authority.host, authority.port)) throw new WeftError(ErrorCodes.NO_ROUTE, `${req.authority} is this proxy's own listener`);
-      ctx.endpoint = { address: authority.host, port: authority.port, weight: 1, ready: true };
+      const decision = decidePassthrough({ policy, original: ctx.originalDestination, absoluteForm: req.absoluteForm === true, authority: req.authority, isOwnListener: options.isOwnListener });
+      options.onPassthrough?.(decision.outcome);
+      if (decision.outcome !== 'forwarded') throw decision.error;
+      ctx.endpoint = decision.endpoint;
       return next(req, ctx);
     }
+    stampHop(req.headers, options.hopMark);
 
     const route = findRoute(match.service.routes, req);
     let target: Target = { service: match.service, port: match.port.port, protocol: match.port.protocol };
