@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { builtEntry } from '../../../common/testing/built-entry.js';
 
@@ -22,6 +22,16 @@ function run(args: string[], stdin = ''): Promise<{ code: number | null; stdout:
   });
 }
 
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'weftctl-'));
+  dirs.push(dir);
+  return dir;
+}
+
 describe('weftctl inject (the built binary, as a process)', () => {
   it('reads stdin by default and writes the golden output, reporting each workload on stderr', async () => {
     const r = await run(['inject'], readFileSync(fixture, 'utf8'));
@@ -32,7 +42,7 @@ describe('weftctl inject (the built binary, as a process)', () => {
   });
 
   it('reads several files, "-" among them, into one multi-document stream', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'weftctl-'));
+    const dir = tempDir();
     const a = join(dir, 'a.yaml');
     writeFileSync(a, 'apiVersion: v1\nkind: Pod\nmetadata: { name: a }\nspec: { containers: [{ name: a, image: x }] }');
     const r = await run(['inject', '-q', a, '-'], 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n');
@@ -44,7 +54,7 @@ describe('weftctl inject (the built binary, as a process)', () => {
   });
 
   it('uses the settings file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'weftctl-'));
+    const dir = tempDir();
     const settings = join(dir, 's.json');
     writeFileSync(settings, JSON.stringify({ image: 'registry.example/weft/sidecar:9' }));
     const r = await run(['inject', '--settings', settings], 'kind: Pod\nmetadata: { name: a }\nspec: { containers: [{ name: a, image: x }] }\n');
