@@ -8,6 +8,7 @@ import type { ProxyConfig, TracingConfig } from '../common/config/types.js';
 import type { Logger } from '../common/log.js';
 import { accessLogLayer } from './layers/access-log.js';
 import { metricsLayer } from './layers/metrics.js';
+import { peerWorkloads } from './layers/peer-workloads.js';
 import { tracingLayer } from './layers/tracing.js';
 import { createSidecarMetrics, type SidecarMetrics } from './metrics.js';
 import type { Layer } from './pipeline/types.js';
@@ -49,7 +50,7 @@ export class Observability {
   layers(config: ProxyConfig): Layer[] {
     return [
       // Outermost: counts and times everything the sidecar does with the request.
-      metricsLayer(this.metrics, config.node),
+      metricsLayer(this.metrics, config.node, peerWorkloads(config.services)),
       // x-request-id and trace headers; the span ends with the response body.
       tracingLayer({ samplingRate: config.tracing.samplingRate, exporter: config.tracing.exporter ? this.spans : undefined, random: this.opts.random }),
       // Inside tracing, so each line carries the request and trace ids.

@@ -2,7 +2,7 @@
 import type { RequestContext } from '../pipeline/types.js';
 
 /** Every field but `signal` (and the controller behind the parent's) reads and writes through to the parent context. */
-const forwarded = ['id', 'direction', 'clock', 'log', 'target', 'endpoint', 'attempt', 'triedEndpoints', 'deadline', 'stats', 'trace', 'originalDestination'] as const;
+const forwarded = ['id', 'direction', 'clock', 'log', 'target', 'endpoint', 'attempt', 'triedEndpoints', 'deadline', 'stats', 'trace', 'originalDestination', 'peerAddress'] as const;
 
 // A field added to RequestContext must be listed above, or layers outside a timeout would not see
 // what layers inside it set: this line then fails to type-check.

@@ -102,6 +102,16 @@ describe('metricsLayer', () => {
     ).toBe(1);
   });
 
+  it('names the caller of an inbound request by its address, as the lookup answers, and leaves an unknown one unknown', async () => {
+    const metrics = createSidecarMetrics({ processMetrics: false });
+    const peers = (address: string | undefined) => (address === '10.244.0.7' ? { workload: 'reviews-v1', namespace: 'shop' } : undefined);
+    const handler = metricsLayer(metrics, node, peers)(async () => fakeResponse(200));
+    for (const peerAddress of ['10.244.0.7', '10.244.0.99']) await drain((await handler(fakeRequest(), fakeContext({ direction: 'inbound', peerAddress }))).body);
+    await settle();
+    expect(await sample(metrics, 'weft_requests_total', { direction: 'inbound', source_workload: 'reviews-v1', source_namespace: 'shop', destination_workload: 'productpage' })).toBe(1);
+    expect(await sample(metrics, 'weft_requests_total', { direction: 'inbound', source_workload: 'unknown', source_namespace: 'unknown' })).toBe(1);
+  });
+
   it('counts a body cut short by the upstream as a reset', async () => {
     const metrics = createSidecarMetrics({ processMetrics: false });
     const body = new PassThrough();

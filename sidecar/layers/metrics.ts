@@ -9,8 +9,9 @@ import type { SidecarMetrics, PeerLabel } from '../metrics.js';
 import type { Layer, RequestContext } from '../pipeline/types.js';
 import { meterRequest, meterResponse, requestBytes } from './meter.js';
 import { destinationOf, failureOf } from './outcome.js';
+import type { PeerLookup } from './peer-workloads.js';
 
-/** The source of inbound calls is unknown until mTLS identities say who called. */
+/** The source of an inbound call whose address no workload of the config has. */
 const UNKNOWN = 'unknown';
 
 export interface RequestRecord {
@@ -22,7 +23,8 @@ export interface RequestRecord {
   responseBytes: number;
 }
 
-export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer {
+/** `peers` names the caller of an inbound request by its address (peer-workloads.ts). */
+export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity, peers: PeerLookup = () => undefined): Layer {
   const record = (peers: Record<PeerLabel, string>, r: RequestRecord): void => {
     const set = metrics.series.get({ peers, status: r.status, grpcStatus: r.grpcStatus ?? '', errorCode: r.errorCode ?? '' });
     // Counted here, handed to prom-client at the next scrape (sidecar/metrics.ts).
@@ -39,7 +41,7 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
       res = await next(counted, ctx);
     } catch (err) {
       const failure = failureOf(err);
-      record(peerLabelsOf(ctx, node), {
+      record(peerLabelsOf(ctx, node, peers), {
         status: failure.status,
         errorCode: failure.code,
         durationSeconds: (ctx.clock.now() - startedAt) / 1000,
@@ -50,7 +52,7 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
     }
     const status = res.status;
     void meterResponse(res, ctx).then((o) =>
-      record(peerLabelsOf(ctx, node), {
+      record(peerLabelsOf(ctx, node, peers), {
         status,
         grpcStatus: o.grpcStatus,
         // A body cut short after the headers went out is a reset, whatever the status said; a
@@ -65,13 +67,14 @@ export function metricsLayer(metrics: SidecarMetrics, node: NodeIdentity): Layer
   };
 }
 
-export function peerLabelsOf(ctx: RequestContext, node: NodeIdentity): Record<PeerLabel, string> {
+export function peerLabelsOf(ctx: RequestContext, node: NodeIdentity, peers: PeerLookup): Record<PeerLabel, string> {
   const dest = destinationOf(ctx);
   const outbound = ctx.direction === 'outbound';
+  const caller = outbound ? undefined : peers(ctx.peerAddress);
   return {
     direction: ctx.direction,
-    source_workload: outbound ? node.workload : UNKNOWN,
-    source_namespace: outbound ? node.namespace : UNKNOWN,
+    source_workload: outbound ? node.workload : (caller?.workload ?? UNKNOWN),
+    source_namespace: outbound ? node.namespace : (caller?.namespace ?? UNKNOWN),
     destination_service: dest.service,
     destination_namespace: outbound ? dest.namespace : node.namespace,
     destination_workload: outbound ? dest.workload : node.workload,

@@ -27,10 +27,11 @@ export interface FrontendOptions {
 /**
  * The context of one request. `id` is the request id the tracing layer forwards and the error
  * responses carry: the caller's valid x-request-id, or a new one, made once per request.
- * `original` is the connection's original destination, under interception.
+ * `original` is the connection's original destination, under interception; `peerAddress` the
+ * address the client connected from.
  */
-export function newContext(options: FrontendOptions, abort: RequestAbort, id: string, original?: Destination): RequestContext {
-  return new FrontendContext(id, options, abort, original);
+export function newContext(options: FrontendOptions, abort: RequestAbort, id: string, original?: Destination, peerAddress?: string): RequestContext {
+  return new FrontendContext(id, options, abort, original, peerAddress);
 }
 
 /** A class rather than a literal so that `signal` is a getter on the prototype, made on first use. */
@@ -50,6 +51,7 @@ class FrontendContext implements RequestContext {
     options: FrontendOptions,
     readonly requestAbort: RequestAbort,
     readonly originalDestination: Destination | undefined,
+    readonly peerAddress: string | undefined,
   ) {
     this.direction = options.direction;
     this.clock = options.clock;

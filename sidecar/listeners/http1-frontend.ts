@@ -127,7 +127,7 @@ export class Http1Frontend {
       if (this.options.direction === 'inbound') addForwardedFor(head, socket.remoteAddress);
       const body = http1HasBody(req) ? new ReplayableBody(req, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes }) : emptyBody;
       const request: ProxyRequest = { method: head.method, authority: head.authority, path: head.path, headers: head.headers, absoluteForm: head.absoluteForm, protocol: 'http1', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(req.socket)));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(req.socket), req.socket.remoteAddress));
       this.writeResponse(res, response);
     } catch (err) {
       const error = toWeftError(err);
@@ -193,7 +193,7 @@ export class Http1Frontend {
       refuseMalformed(req);
       const request: ProxyRequest = { ...http1Head(req), protocol: 'http1', body: emptyBody, upgrade: upgradeToForward(req) };
       if (this.options.direction === 'inbound') addForwardedFor(request, req.socket.remoteAddress);
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(req.socket)));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, this.originals.get(req.socket), req.socket.remoteAddress));
       if (response.upgraded) spliceUpgrade(socket, head, request.upgrade ?? '', response);
       else writeRawResponse(socket, response);
     } catch (err) {

@@ -110,7 +110,7 @@ export class Http2Frontend {
       const ended = (flags & constants.NGHTTP2_FLAG_END_STREAM) !== 0;
       const body = ended ? emptyBody : new ReplayableBody(stream, { replayLimit: snapshot.replayLimit, maxBytes: snapshot.limits.maxRequestBodyBytes });
       const request: ProxyRequest = { ...head, protocol: 'http2', body };
-      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, peer?.original));
+      const response = await runPipeline(snapshot, request, newContext(this.options, abort, id, peer?.original, peer?.address));
       writeResponse(stream, response);
     } catch (err) {
       if (stream.destroyed || stream.closed) return;

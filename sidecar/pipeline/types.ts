@@ -85,6 +85,8 @@ export interface RequestContext {
    * destination the config does not know may be passed through to. Undefined otherwise.
    */
   readonly originalDestination?: Destination;
+  /** The address the client connected from (the calling pod's IP, for an inbound request). */
+  readonly peerAddress?: string;
   /** Set by routing. */
   target?: Target;
   /** Set by the balancer for the current try. */
