@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { echoDeployment } from '../cluster/echo-app.js';
 import { poll } from '../cluster/kube.js';
 import { clusterSettings } from '../cluster/settings.js';
-import { chart, controlPlaneAvailable, echoAt, helm, imageValues, install, isReady, kubectl, pods, readyPods, release, uninstall } from './release.js';
+import { chart, controlPlaneAvailable, echoAt, helm, imageValues, install, isReady, kubectl, pods, readyPods, release, uninstall, uninstalled } from './release.js';
 
 const suffix = randomBytes(3).toString('hex');
 const meshed = `e2e-install-${suffix}`;
@@ -34,15 +34,7 @@ async function createFails(manifest: object): Promise<string> {
 }
 
 beforeAll(async () => {
-  // Another suite's plain manifest (manifests/control-plane) holds the same names; it cleans up after itself, but not if it was killed.
-  await kubectl.run(['delete', 'clusterrole,clusterrolebinding', 'weft-control-plane', '--ignore-not-found']);
-  await kubectl.run(['-n', release.namespace, 'delete', 'deployment,service,serviceaccount', 'weft-control-plane', '--ignore-not-found']).catch(() => undefined);
-  await uninstall().catch(() => undefined);
-  // That suite deletes the weft-system namespace without waiting: let it finish terminating first.
-  await poll(async () => {
-    const phase = await kubectl.run(['get', 'namespace', release.namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}']);
-    return phase.stdout.trim() === 'Terminating' ? undefined : true;
-  }, { what: `namespace ${release.namespace} not terminating`, ...wait });
+  await uninstalled();
   await kubectl.apply(json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: meshed, labels: { 'weft.dev/inject': 'enabled' } } }));
   await kubectl.apply(json({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: plain } }));
 }, 300_000);

@@ -41,6 +41,21 @@ export async function uninstall(): Promise<void> {
   await helm(['uninstall', release.name, '-n', release.namespace, '--ignore-not-found', '--wait', '--timeout', '3m']);
 }
 
+/**
+ * No weft installed, by the chart or otherwise: another suite's plain manifest
+ * (manifests/control-plane) holds the same names and cleans up after itself, but not if it was
+ * killed; it deletes the weft-system namespace without waiting, so this waits for that too.
+ */
+export async function uninstalled(): Promise<void> {
+  await kubectl.run(['delete', 'clusterrole,clusterrolebinding', 'weft-control-plane', '--ignore-not-found']);
+  await kubectl.run(['-n', release.namespace, 'delete', 'deployment,service,serviceaccount', 'weft-control-plane', '--ignore-not-found']).catch(() => undefined);
+  await uninstall().catch(() => undefined);
+  await poll(async () => {
+    const phase = await kubectl.run(['get', 'namespace', release.namespace, '--ignore-not-found', '-o', 'jsonpath={.status.phase}']);
+    return phase.stdout.trim() === 'Terminating' ? undefined : true;
+  }, { what: `namespace ${release.namespace} not terminating`, ...wait });
+}
+
 export async function controlPlaneAvailable(): Promise<void> {
   await kubectl.run(['-n', release.namespace, 'rollout', 'status', 'deployment/weft-control-plane', '--timeout=180s']);
 }
