@@ -2,11 +2,12 @@
  * Per-service state (retry budgets, token buckets, bulkheads, endpoint sets) that must survive
  * config updates: a config swap hands layers new policy objects, but the counters carry on.
  */
+import { namespacedKey } from '../../common/keys.js';
 import type { Target } from './types.js';
 
 /** `namespace/name`, the key every per-service state uses. */
 export function serviceKey(target: Pick<Target, 'service'>): string {
-  return `${target.service.namespace}/${target.service.name}`;
+  return namespacedKey(target.service.namespace, target.service.name);
 }
 
 /** `namespace/name:port`, the key of a service port's endpoint set. */

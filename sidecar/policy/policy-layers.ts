@@ -10,7 +10,7 @@ import type { Layer } from '../pipeline/types.js';
 import { balanceLayer, type BalanceEvents } from './balance.js';
 import { bulkheadLayer, bulkheads, type BulkheadEvents } from './bulkhead.js';
 import { faultLayer, type FaultEvents } from './fault.js';
-import type { KeyedState } from '../pipeline/keyed-state.js';
+import { serviceKey, servicePortKey, type KeyedState } from '../pipeline/keyed-state.js';
 import type { ConcurrencyLimiter } from './limiter.js';
 import { outlierLayer, type OutlierEvents } from './outlier.js';
 import { rateLimitLayer, tokenBuckets, type RateLimitEvents, type TokenBucket } from './rate-limit.js';
@@ -36,8 +36,8 @@ export function createPolicyState(): PolicyState {
  * Requests still running on a forgotten endpoint keep their own reference and finish normally.
  */
 export function prunePolicyState(state: PolicyState, config: Pick<ProxyConfig, 'services'>): void {
-  const services = new Set(config.services.map((s) => `${s.namespace}/${s.name}`));
-  const ports = new Set(config.services.flatMap((s) => s.ports.map((p) => `${s.namespace}/${s.name}:${p.port}`)));
+  const services = new Set(config.services.map((service) => serviceKey({ service })));
+  const ports = new Set(config.services.flatMap((service) => service.ports.map((p) => servicePortKey({ service, port: p.port }))));
   state.endpoints.prune((key) => ports.has(key));
   state.retryBudgets.prune((key) => services.has(key));
   state.bulkheads.prune((key) => services.has(key));
