@@ -19,7 +19,7 @@ import type { WeftError } from '../common/errors.js';
 import { createLogger, type Logger } from '../common/log.js';
 import { startAdminServer, type AdminServer } from './admin/server.js';
 import type { OriginalDestination } from './interception/original-destination.js';
-import { keepRequestObjectsYoung } from './pipeline/young-generation.js';
+import { keepRequestObjectsYoung } from './young-generation.js';
 import { Sidecar } from './sidecar.js';
 
 const usage = `usage: weft-sidecar --config <file.yaml>

@@ -47,7 +47,7 @@ const asCompiled: SourceOf = (frame) => ({ url: frame.url, line: frame.lineNumbe
 
 /**
  * Frames of a bundle (the sidecar is one, docs/decisions/0280) mapped back through the bundle's
- * source map (`<file>.map` beside it), so a profile names sidecar/layers/retry.ts or undici's file
+ * source map (`<file>.map` beside it), so a profile names sidecar/policy/retry.ts or undici's file
  * rather than a line of dist/sidecar/main.js. Files without a map are taken as they are.
  */
 export function sourceMapped(): SourceOf {

@@ -4,7 +4,7 @@ import { parseProxyConfig } from '../../common/config/parse.js';
 import type { ProxyConfig } from '../../common/config/types.js';
 import { silentLogger } from '../../common/log.js';
 import { FakeClock } from '../../common/testing/fake-clock.js';
-import { createSidecarMetrics } from '../metrics.js';
+import { createSidecarMetrics } from '../observe/sidecar-metrics.js';
 import { startAdminServer, type AdminServer, type AdminTarget } from './server.js';
 
 interface Reply {

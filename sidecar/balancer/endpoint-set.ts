@@ -6,7 +6,7 @@
 import type { Endpoint, LoadBalancerPolicy } from '../../common/config/types.js';
 import type { Random } from '../../common/random.js';
 import type { Target } from '../pipeline/types.js';
-import { KeyedState, servicePortKey } from '../layers/keyed-state.js';
+import { KeyedState, servicePortKey } from '../pipeline/keyed-state.js';
 import type { Balancer } from './balancer.js';
 import { createBalancer } from './create.js';
 import { EndpointState, endpointKey } from './endpoint-state.js';

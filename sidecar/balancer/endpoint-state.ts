@@ -4,7 +4,7 @@
  * and requests that started on it keep a reference after it is removed, so they finish cleanly.
  */
 import type { Endpoint } from '../../common/config/types.js';
-import type { FailureWindow } from '../layers/failure-rate.js';
+import type { FailureWindow } from './failure-rate.js';
 
 /** How fast old latency observations fade: after this long, one carries 1/e of its weight. */
 export const latencyDecayMs = 10_000;

@@ -1,6 +1,6 @@
 /**
  * The contract every data-plane layer is written against. A request travels through a chain of
- * Layers, each `(next) => handler`, assembled in one place (sidecar/pipeline/outbound.ts and
+ * Layers, each `(next) => handler`, assembled in one place (sidecar/outbound.ts and
  * inbound.ts). A layer that ends a request throws a WeftError (common/errors.ts); the listener turns
  * that into a response with the error's status and an `x-weft-error: <code>` header.
  */
@@ -9,7 +9,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/log.js';
 import type { Endpoint, Protocol, Route, Service } from '../../common/config/types.js';
 import type { Destination } from '../interception/original-destination.js';
-import type { TraceContext } from '../tracing/context.js';
+import type { TraceContext } from './trace-context.js';
 import type { RequestAbort } from './request-abort.js';
 
 /** Header names are lowercase; hop-by-hop headers and HTTP/2 pseudo-headers are never in here. */

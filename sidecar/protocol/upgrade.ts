@@ -6,7 +6,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Headers, ProxyResponse } from '../pipeline/types.js';
-import type { ErrorResponse } from '../listeners/error-response.js';
+import type { ErrorResponse } from './error-response.js';
 
 export function spliceUpgrade(client: Duplex, clientHead: Buffer, protocol: string, response: ProxyResponse): void {
   const upstream = response.upgraded!.socket;

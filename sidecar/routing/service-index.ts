@@ -1,6 +1,7 @@
 /** Finds the service a request addresses by name (any of the Kubernetes DNS forms) or cluster IP. */
 import { isIP } from 'node:net';
 import type { ProxyConfig, Service, ServicePort } from '../../common/config/types.js';
+import { namespacedKey } from '../../common/keys.js';
 import type { Authority } from './authority.js';
 
 export interface ServiceMatch {
@@ -19,14 +20,14 @@ export class ServiceIndex {
 
   constructor(private readonly config: Pick<ProxyConfig, 'services' | 'node' | 'clusterDomain'>) {
     for (const s of config.services) {
-      this.byKey.set(`${s.namespace}/${s.name}`, s);
+      this.byKey.set(namespacedKey(s.namespace, s.name), s);
       for (const ip of s.clusterIPs) this.byIp.set(ip, s);
     }
   }
 
   /** A service by namespace and name (route backends, mirrors). */
   get(namespace: string, name: string): Service | undefined {
-    return this.byKey.get(`${namespace}/${name}`);
+    return this.byKey.get(namespacedKey(namespace, name));
   }
 
   /** The service and port an authority addresses, or undefined when the config does not know it. */

@@ -1,5 +1,5 @@
 /** Reading the sidecar's Prometheus registry in tests: what /metrics would show, summed over labels. */
-import type { SidecarMetrics } from '../metrics.js';
+import type { SidecarMetrics } from '../observe/sidecar-metrics.js';
 
 /** The sum over the series of `name` whose labels include every one of `labels`. */
 export async function metricSum(metrics: SidecarMetrics, name: string, labels: Record<string, string> = {}): Promise<number> {

@@ -4,9 +4,9 @@
  * in the service's line, bounded by maxPendingRequests, or fails fast with OVERLOADED (503).
  */
 import type { RequestContext } from '../pipeline/types.js';
-import { reportOverload, type BulkheadEvents } from '../layers/bulkhead.js';
-import { KeyedState, serviceKey } from '../layers/keyed-state.js';
-import { ConcurrencyLimiter } from '../layers/limiter.js';
+import { reportOverload, type BulkheadEvents } from '../policy/bulkhead.js';
+import { KeyedState, serviceKey } from '../pipeline/keyed-state.js';
+import { ConcurrencyLimiter } from '../policy/limiter.js';
 
 export type ConnectionSlots = KeyedState<ConcurrencyLimiter>;
 

@@ -11,9 +11,9 @@ import { forwardHttp2 } from './http2-forward.js';
 import { forwardUpgrade } from './upgrade-forward.js';
 import type { Http1Pool } from './http1-pool.js';
 import type { Http2Pool } from './http2-pool.js';
-import type { TimeoutEvents } from '../layers/timeout.js';
-import type { BulkheadEvents } from '../layers/bulkhead.js';
-import { onResponseDone } from '../layers/response.js';
+import type { TimeoutEvents } from '../policy/timeout.js';
+import type { BulkheadEvents } from '../policy/bulkhead.js';
+import { onResponseDone } from '../pipeline/response-body.js';
 import { acquireConnectionSlot, type ConnectionSlots } from './connection-limit.js';
 
 export interface ForwarderOptions {

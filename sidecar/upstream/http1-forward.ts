@@ -8,7 +8,7 @@ import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pi
 import { upstreamError } from './errors.js';
 import type { Http1Pool } from './http1-pool.js';
 import { guardBodyIdle } from './idle.js';
-import { onBodyDone } from '../layers/response.js';
+import { onBodyDone } from '../pipeline/response-body.js';
 
 export interface UpstreamAddress {
   address: string;
@@ -67,7 +67,7 @@ export async function forwardHttp1(pool: Http1Pool, to: UpstreamAddress, req: Pr
  * none, and gets no promise, listener or race at its end. undici fills res.trailers before it ends
  * the body, so the promise is settled by the time the listener writing the response sees 'end'
  * (resolving it at 'close', later, made the frontend send the body without them). A body cut short
- * has none: the shared end watcher (layers/response.ts) settles the promise then.
+ * has none: the shared end watcher (pipeline/response-body.ts) settles the promise then.
  */
 function trailersOf(res: Dispatcher.ResponseData): Promise<Headers> | undefined {
   if (res.headers['transfer-encoding'] === undefined) return undefined;

@@ -2,7 +2,7 @@
 import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from 'node:http2';
 import { ErrorCodes, WeftError } from '../../common/errors.js';
 import { endToEndResponseHeaders } from '../protocol/headers.js';
-import { onBodyDone } from '../layers/response.js';
+import { onBodyDone } from '../pipeline/response-body.js';
 import type { Headers, ProxyRequest, ProxyResponse, RequestContext } from '../pipeline/types.js';
 import { upstreamError } from './errors.js';
 import type { UpstreamAddress } from './http1-forward.js';
@@ -75,7 +75,7 @@ export function forwardHttp2(pool: Http2Pool, to: UpstreamAddress, req: ProxyReq
 
 /**
  * The response's trailers, resolved when its body is done: Node emits `trailers` before the body
- * ends, and the body's end is watched once for every layer (layers/response.ts).
+ * ends, and the body's end is watched once for every layer (pipeline/response-body.ts).
  */
 function trailersOf(stream: ClientHttp2Stream): Promise<Headers> {
   let received: IncomingHttpHeaders | undefined;
