@@ -89,6 +89,7 @@ async function main(): Promise<void> {
     for (const l of lines) if (l.progress) ctx.say(`${l.progress.sent} sent, by status ${JSON.stringify(l.progress.byStatus)}`);
     const done = lines.at(-1)?.done;
     if (!done) throw new Error('the traffic sender printed no totals');
+    if (!done.byStatus[200]) throw new Error(`no request was answered 200 (by status: ${JSON.stringify(done.byStatus)})`);
     return done;
   });
 
