@@ -219,6 +219,11 @@ export class Sidecar {
     return (this.listeners?.outbound.tracker.sockets.size ?? 0) + (this.listeners?.inbound.tracker.sockets.size ?? 0);
   }
 
+  /** Requests the listeners count as in flight (what a drain waits for), for leak checks. */
+  inflightRequests(): number {
+    return (this.listeners?.outbound.tracker.active ?? 0) + (this.listeners?.inbound.tracker.active ?? 0);
+  }
+
   /** Upstream connections held by the pools (HTTP/1.1 sockets and HTTP/2 sessions). */
   upstreamConnections(): number {
     return this.state.http1.openSockets() + this.state.http2.openSessions();

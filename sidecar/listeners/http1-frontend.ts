@@ -78,6 +78,8 @@ export class Http1Frontend {
     socket.once('close', () => {
       this.connections.delete(socket);
       wakeAll(connection.idle);
+      // Queued pipelined requests get no 'close' of their own: each wakes, sees the socket gone and ends.
+      wakeAll(connection.queued);
     });
     this.server.emit('connection', socket);
     // Sniffing paused the socket; the parser takes the put-back bytes first, then the rest.
@@ -113,7 +115,7 @@ export class Http1Frontend {
     if (this.options.draining()) res.setHeader('connection', 'close');
     // Pipelined: this request runs once the one ahead of it has been answered (no fan-out from one
     // connection, and side effects in request order); one whose connection closed first ends here.
-    if (ahead > 0 && !(await new Promise<boolean>((resolve) => connection.queued.push(() => resolve(!socket.destroyed))))) return;
+    if (ahead > 0 && !(await new Promise<boolean>((resolve) => connection.queued.push(() => resolve(!socket.destroyed))))) return done();
     const grpc = isGrpc(req.headers);
     const id = requestIdOf(req.headers['x-request-id']);
     try {

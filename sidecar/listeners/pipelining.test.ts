@@ -78,5 +78,7 @@ describe('pipelined requests run one at a time per connection', () => {
     expect(await settle(() => s.openConnections(), 0)).toBe(0);
     expect(await settle(() => u.connections.open(), 0)).toBe(0);
     expect(u.received.map((r) => r.url)).toEqual(['/1']);
+    // None of the three stays counted in flight, which would hold a drain to its deadline.
+    expect(await settle(() => s.inflightRequests(), 0)).toBe(0);
   });
 });
