@@ -31,6 +31,8 @@ describe('parseInjectorSettings', () => {
     [{ imagePullPolicy: 'Sometimes' }, /^imagePullPolicy: "Sometimes" is not one of Always/],
     [{ tokenExpirationSeconds: 60 }, /^tokenExpirationSeconds: must be an integer of at least 600/],
     [{ iptables: 'auto' }, /^iptables: "auto" is not one of legacy, nft/],
+    [{ resources: { requests: { memory: '512Mi' } } }, /^resources.requests.memory: 512Mi is above the limit 256Mi \(resources.limits.memory\)/],
+    [{ resources: { requests: { cpu: '2' }, limits: { cpu: '500m' } } }, /^resources.requests.cpu: 2 is above the limit 500m/],
     [[], /must be an object/],
   ])('refuses %j', (doc, message) => {
     expect(() => parseInjectorSettings(doc)).toThrow(message);

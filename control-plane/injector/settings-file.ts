@@ -38,6 +38,14 @@ export function parseInjectorSettings(doc: unknown): InjectorSettings {
     },
   };
   if (obj.iptables !== undefined) s.iptables = oneOf(obj, 'iptables', ['legacy', 'nft'], '') as 'legacy' | 'nft';
+  // Caught here, at start, rather than as a refusal of every meshed pod that blames an annotation.
+  for (const resource of ['cpu', 'memory'] as const) {
+    const request = s.resources.requests[resource];
+    const limit = s.resources.limits[resource];
+    if (limit !== undefined && parseQuantity(request)! > parseQuantity(limit)!) {
+      throw new ConfigError(`resources.requests.${resource}`, `${request} is above the limit ${limit} (resources.limits.${resource})`);
+    }
+  }
   return s;
 }
 
