@@ -11,6 +11,7 @@ import type {
   TrafficPolicy,
 } from './types.js';
 import { defaultOutlier } from './defaults.js';
+import { isDeepStrictEqual } from 'node:util';
 
 type Doc = Record<string, unknown>;
 
@@ -71,8 +72,8 @@ export function trafficPolicyDocument(p: TrafficPolicy): Doc {
       consecutiveFailures: o.consecutiveFailures,
       // Left out at their defaults, so a sidecar from before these fields existed (which refuses
       // unknown fields) still accepts configs that do not use them during a rolling upgrade.
-      grpcFailureCodes: sameList(o.grpcFailureCodes, defaultOutlier.grpcFailureCodes) ? undefined : o.grpcFailureCodes,
-      failureRate: sameList(Object.values(o.failureRate), Object.values(defaultOutlier.failureRate))
+      grpcFailureCodes: isDeepStrictEqual(o.grpcFailureCodes, defaultOutlier.grpcFailureCodes) ? undefined : o.grpcFailureCodes,
+      failureRate: isDeepStrictEqual(o.failureRate, defaultOutlier.failureRate)
         ? undefined
         : { percent: o.failureRate.percent, minRequests: o.failureRate.minRequests, window: o.failureRate.windowMs },
       baseEjectionTime: o.baseEjectionMs,
@@ -126,10 +127,6 @@ function matchDoc(m: RouteMatch): Doc {
 
 function backendDoc(b: BackendRef): Doc {
   return { name: b.name, namespace: b.namespace, port: b.port, weight: b.weight };
-}
-
-function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function omitUndefined(o: Doc): Doc {
