@@ -53,5 +53,5 @@ test: check build ## THE test command: everything CI runs (unit, then e2e on the
 clean: ## remove build output and test results
 	rm -rf dist $(RESULTS)
 
-# Each area adds its own targets (e2e/e2e.mk: cluster-up, e2e; bench/bench.mk: bench; sidecar/sidecar.mk: demo).
+# Each area adds its own targets (e2e/e2e.mk: cluster-up, e2e, demo; bench/bench.mk: bench; sidecar/sidecar.mk: demo-local).
 -include sidecar/*.mk control-plane/*.mk e2e/*.mk bench/*.mk

@@ -29,7 +29,7 @@ export interface PipelineState {
   random?: Random;
   /** True when address:port is one of the proxy's own listeners (pass-through must not loop back into them). */
   isOwnListener: (address: string, port: number) => boolean;
-  /** The proxy's hop mark: stamped on every outbound request, refused when seen again. */
+  /** The proxy's hop mark: stamped on every outbound request routed to a service of the config, refused when seen again. */
   hopMark: string;
   /** What became of each request for a destination the config does not know, for the metrics. */
   onPassthrough?: (outcome: PassthroughOutcome) => void;

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ECHO_PORT, echoDeployment } from '../cluster/echo-app.js';
 import { clusterSettings } from '../cluster/settings.js';
+import { parseMetrics } from '../demo/golden-signals.js';
 import { install, kubectl, readyPods, uninstall, uninstalled, type Pod } from './release.js';
 
 const suffix = randomBytes(3).toString('hex');
@@ -58,10 +59,9 @@ async function metricsOf(pod: Pod): Promise<string> {
 
 /** Sums a counter over the series whose labels include every `want` pair. */
 function sum(text: string, name: string, want: Record<string, string>): number {
-  return text
-    .split('\n')
-    .filter((l) => l.startsWith(`${name}{`) && Object.entries(want).every(([k, v]) => l.includes(`${k}="${v}"`)))
-    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+  return parseMetrics(text)
+    .filter((s) => s.name === name && Object.entries(want).every(([k, v]) => s.labels[k] === v))
+    .reduce((n, s) => n + s.value, 0);
 }
 
 beforeAll(async () => {

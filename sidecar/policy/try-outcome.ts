@@ -7,7 +7,8 @@
  */
 import { grpcStatusNames } from '../../common/config/grpc-status.js';
 import { ErrorCodes, isWeftError } from '../../common/errors.js';
-import type { Headers, ProxyResponse } from '../pipeline/types.js';
+import type { ProxyResponse } from '../pipeline/types.js';
+import { isGrpc } from '../protocol/headers.js';
 
 export type TryVerdict = { kind: 'success' } | { kind: 'neutral' } | { kind: 'failure'; cause: string };
 
@@ -41,11 +42,6 @@ function grpcVerdict(value: string | string[] | undefined, failureCodes: readonl
   const name = grpcStatusName(value);
   if (name === undefined) return neutral;
   return failureCodes.includes(name) ? grpcFailures.get(name)! : success;
-}
-
-function isGrpc(headers: Headers): boolean {
-  const type = headers['content-type'];
-  return typeof type === 'string' && type.startsWith('application/grpc');
 }
 
 /**
