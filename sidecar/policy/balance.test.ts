@@ -65,6 +65,33 @@ describe('balanceLayer', () => {
     expect(state.latencyMs).toBe(1000);
   });
 
+  it('does not let a response that failed at its headers make the latency estimate faster', async () => {
+    // The same history for two endpoints, 40 ms then, 10 s later, a 2 ms answer: a 503 or a 200.
+    const estimateAfter = async (status: number): Promise<number> => {
+      const clock = new FakeClock();
+      const { wrap, sets } = layer();
+      const target = fakeTarget({ endpoints: endpoints(1) });
+      const answers: [number, number][] = [[40, 200], [2, status]];
+      const handler = wrap(async () => {
+        const [ms, code] = answers.shift()!;
+        await clock.sleep(ms);
+        return fakeResponse(code);
+      });
+      for (const ms of [40, 2]) {
+        const p = handler(requestOf(), contextOn(clock, target));
+        await clock.advance(ms);
+        await p;
+        await clock.advance(10_000);
+      }
+      return endpointSetFor(sets, target).get('10.0.0.1:8080')!.latencyMs!;
+    };
+    const afterSuccess = await estimateAfter(200);
+    const afterFailure = await estimateAfter(503);
+    // A fast success pulls the estimate towards 2 ms; a fast failure only lets it fade as time does.
+    expect(afterSuccess).toBeLessThan(16.1);
+    expect(afterFailure).toBeGreaterThan(20);
+  });
+
   it('fails with NO_HEALTHY_ENDPOINT (503) when every endpoint is ejected or not ready', async () => {
     const clock = new FakeClock();
     const { wrap, sets } = layer();

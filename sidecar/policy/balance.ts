@@ -63,9 +63,13 @@ export function balanceLayer(options: BalanceOptions): Layer {
     try {
       const res = await next(req, ctx);
       const now = ctx.clock.now();
-      chosen.observeLatency(now - started, now);
-      onResponseDone(res, () => chosen.inFlight--);
       const verdict = headVerdict(res, codes);
+      // A try that failed at its headers (a 5xx, a trailers-only gRPC error) says nothing good of the
+      // endpoint's speed: it may not make the estimate faster, or a fast-failing endpoint would win
+      // the cost comparisons its failure share makes it lose.
+      const latency = now - started;
+      chosen.observeLatency(verdict?.kind === 'failure' ? Math.max(latency, chosen.currentLatency(now) ?? latency) : latency, now);
+      onResponseDone(res, () => chosen.inFlight--);
       if (verdict) countTry(chosen, target, verdict, now, options.events);
       else trailersVerdict(res, codes, (v) => countTry(chosen, target, v, ctx.clock.now(), options.events));
       if (affinity.setCookie) appendHeader(res.headers, 'set-cookie', affinity.setCookie);
