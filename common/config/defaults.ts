@@ -46,3 +46,6 @@ export const defaultLimits: ProtocolLimits = {
 export const defaultOutboundTrafficPolicy = 'registry-only' as const;
 
 export const defaultPorts = { outbound: 15001, inbound: 15006, admin: 15000 } as const;
+
+/** The UID the sidecar image runs as: weft-init exempts its traffic, the injector runs the proxy as it. */
+export const defaultProxyUid = 1337;

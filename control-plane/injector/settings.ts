@@ -1,4 +1,5 @@
 /** What the injector adds that is the same for every pod: images, addresses, ports and default resources. */
+import { defaultPorts, defaultProxyUid } from '../../common/config/defaults.js';
 
 /** CPU and memory as Kubernetes quantities; an absent limit is no limit. */
 export interface ProxyResources {
@@ -24,9 +25,9 @@ export interface InjectorSettings {
   iptables?: 'legacy' | 'nft';
 }
 
-/** The proxy's ports and UID: fixed by the contract with weft-init and the sidecar image. */
-export const proxyPorts = { outbound: 15001, inbound: 15006, admin: 15000 } as const;
-export const proxyUid = 1337;
+/** The proxy's ports and UID: the sidecar's and weft-init's own defaults (one source, common/config). */
+export const proxyPorts = defaultPorts;
+export const proxyUid = defaultProxyUid;
 
 /** Names the injector adds; a pod that already has them is left alone. */
 export const injectedNames = {

@@ -1,5 +1,5 @@
 /** weft-init's settings, read from the environment the injector sets (the interception contract). */
-import { defaultPorts } from '../../../common/config/defaults.js';
+import { defaultPorts, defaultProxyUid } from '../../../common/config/defaults.js';
 import { InitError, InitErrorCodes } from './errors.js';
 
 export type Backend = 'legacy' | 'nft';
@@ -18,8 +18,6 @@ export interface InterceptionSettings {
   /** The iptables backend to use; undefined means detect it. */
   backend?: Backend;
 }
-
-export const defaultProxyUid = 1337;
 
 /** Reads WEFT_PROXY_UID, WEFT_OUTBOUND_PORT, WEFT_INBOUND_PORT, WEFT_*_EXCLUDE_PORTS and WEFT_IPTABLES. */
 export function settingsFromEnv(env: NodeJS.ProcessEnv): InterceptionSettings {
