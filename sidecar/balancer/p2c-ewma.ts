@@ -1,7 +1,7 @@
 /**
  * Power of two choices over peak-EWMA latency (the default). Draw two distinct endpoints at random
  * (weighted) and send to the cheaper, where cost = latency EWMA * (requests in flight + 1). Before
- * costs are compared, each of the two is passed over with a probability of twice its failure share,
+ * costs are compared, each of the two is passed over with a probability of three times its failure share,
  * so an endpoint whose tries fail loses draws however fast it fails (decision 0304).
  * Two random choices avoid the herd that "always the best" causes when many sidecars share stale
  * views, while still steering away from slow or overloaded endpoints (docs/decisions/0300).
@@ -40,19 +40,20 @@ export function p2cEwmaBalancer(random: Random): Balancer {
 }
 
 /**
- * Each candidate is passed over with a probability of twice its failure share (at most 0.9);
+ * Each candidate is passed over with a probability of three times its failure share (at most 0.9);
  * returns the one passed over when only one of them is, else undefined (costs decide). A draw, not
  * a cost factor: costs are compared strictly, so any factor would shut out an endpoint failing 1%
  * of its tries as surely as a dead one. With the draw, among healthy peers, an endpoint failing
  * every try or every other one keeps well under a fifth of its share, one failing a try in five
- * about half to three quarters, one in a hundred all of it.
+ * about a quarter to a half (a third in the simulation of balancers.test.ts), one in a hundred
+ * nearly all of it (decision 0304).
  */
 function failureDraw(a: EndpointState, b: EndpointState, now: number, random: Random): EndpointState | undefined {
   const fa = a.failureShare(now);
   const fb = b.failureShare(now);
   if (fa === 0 && fb === 0) return undefined;
-  const outA = random() < Math.min(maxPassOver, 2 * fa);
-  const outB = random() < Math.min(maxPassOver, 2 * fb);
+  const outA = random() < Math.min(maxPassOver, 3 * fa);
+  const outB = random() < Math.min(maxPassOver, 3 * fb);
   if (outA === outB) return undefined;
   return outA ? a : b;
 }

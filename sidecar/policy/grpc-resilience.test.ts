@@ -129,8 +129,8 @@ describe('gRPC replicas that fail, through sidecar pairs', () => {
     const tries = mesh.apps.map((a) => a.calls);
     const total = tries.reduce((a, b) => a + b, 0);
     const shares = tries.map((t) => t / total);
-    // An even share is a third; the replica is passed over in about 40% of the draws it would win.
-    // Runs without the failure share gave it 0.29-0.36, with it 0.21-0.26.
+    // An even share is a third; the replica is passed over in about 60% of the draws it would win.
+    // Runs without the failure share gave it 0.29-0.36, with it 0.15-0.18 (decision 0304).
     expect(shares[0]).toBeLessThan(0.28);
     expect(shares[0]).toBeLessThan(Math.min(shares[1]!, shares[2]!));
     expect(shares[0]).toBeGreaterThan(0.1); // still in rotation, not shut out
